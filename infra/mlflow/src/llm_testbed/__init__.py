@@ -1,0 +1,1 @@
+"""LLM-evaluation testbed, Python side."""
