@@ -1,0 +1,208 @@
+"""Evaluation driver: runs ``mlflow.evaluate`` on a dataset with metrics that work offline.
+
+Two sources of answers: a logged pyfunc model (``model_uri``; the model is called on the
+``inputs`` column) or recorded predictions (a column of the dataset, ``predictions``).
+
+Before evaluating, the driver probes the built-in metrics of the requested ``model_type``
+(:func:`llm_testbed.metrics.probe_builtin_metrics`). If all of them work it passes
+``model_type`` to MLflow unchanged. Otherwise it passes ``model_type=None`` and the working
+built-ins as ``extra_metrics``, because MLflow has no switch to drop one built-in, and one
+that raises (``token_count`` without tiktoken) fails the whole evaluation. Either way the run
+says what happened in tags: ``testbed.model_type`` (requested), ``testbed.mlflow_model_type``
+(passed), ``testbed.metrics`` (computed, JSON list) and ``testbed.skipped_metrics`` (JSON object
+name -> reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import pandas as pd
+from mlflow.models import EvaluationMetric
+
+from llm_testbed.datasets import dataset_digest, load_table
+from llm_testbed.metrics import (
+    BUILTIN_METRICS,
+    builtin_metric,
+    offline_equivalents,
+    probe_builtin_metrics,
+)
+
+_logger = logging.getLogger(__name__)
+EVAL_TABLE_ARTIFACT = "eval_results_table.json"
+TAG_MODEL_ID = "testbed.model_id"
+TAG_DATASET = "testbed.dataset"
+TAG_DATASET_DIGEST = "testbed.dataset_digest"
+TAG_MODEL_TYPE = "testbed.model_type"
+TAG_MLFLOW_MODEL_TYPE = "testbed.mlflow_model_type"
+TAG_METRICS = "testbed.metrics"
+TAG_SKIPPED_METRICS = "testbed.skipped_metrics"
+TAG_SOURCE = "testbed.source"
+
+
+@dataclass(frozen=True)
+class EvaluationOutcome:
+    """What one driver run logged: the run, its aggregate metrics, and which built-ins were
+    skipped (name -> reason)."""
+
+    run_id: str
+    experiment_id: str
+    metrics: dict[str, float]
+    computed_metrics: list[str]
+    skipped_metrics: dict[str, str] = field(default_factory=dict)
+
+
+def _require_columns(df: pd.DataFrame, columns: Sequence[str | None], what: str) -> None:
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{what}: dataset lacks column(s) {missing}; it has {list(df.columns)}; fix: rename "
+            "the columns or pass --inputs-col/--targets-col/--predictions-col"
+        )
+
+
+def select_metrics(
+    model_type: str, *, has_targets: bool, extra_metrics: Sequence[EvaluationMetric] = ()
+) -> tuple[str | None, list[EvaluationMetric], dict[str, str]]:
+    """Decide (mlflow_model_type, extra_metrics, skipped) for ``model_type`` on this machine."""
+    probes = probe_builtin_metrics(model_type)
+    skipped = {name: str(p.reason) for name, p in probes.items() if not p.works}
+    if not has_targets and "exact_match" in probes and "exact_match" not in skipped:
+        skipped["exact_match"] = "needs targets; none given"
+    added = offline_equivalents(model_type, skipped, has_targets=has_targets)
+    if not skipped:
+        return model_type, [*added, *extra_metrics], {}
+    working = [builtin_metric(n) for n in BUILTIN_METRICS[model_type] if n not in skipped]
+    return None, [*working, *added, *extra_metrics], skipped
+
+
+def run_evaluation(
+    data: pd.DataFrame | str | Path,
+    *,
+    experiment_name: str,
+    model_uri: str | None = None,
+    predictions: str | None = None,
+    targets: str | None = "ground_truth",
+    inputs_col: str = "inputs",
+    model_type: str = "question-answering",
+    extra_metrics: Sequence[EvaluationMetric] = (),
+    run_name: str | None = None,
+    model_id: str | None = None,
+    dataset_name: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    inference_params: Mapping[str, Any] | None = None,
+) -> EvaluationOutcome:
+    """Evaluate one model (``model_uri``) or one column of recorded answers (``predictions``)
+    on ``data`` and log a FINISHED run to ``experiment_name`` (created if absent).
+
+    Exactly one of ``model_uri`` and ``predictions`` must be given. ``targets=None`` evaluates
+    without references. The run gets the tags described in the module docstring plus
+    ``testbed.model_id`` (default: run name, else model URI), ``testbed.dataset`` (default: the
+    file stem, else ``"dataframe"``) and ``testbed.dataset_digest``; ``tags`` adds more.
+    """
+    if (model_uri is None) == (predictions is None):
+        raise ValueError(
+            f"give exactly one of model_uri and predictions, found model_uri={model_uri!r}, "
+            f"predictions={predictions!r}; fix: --model-uri runs:/<id>/model, or "
+            "--predictions-col outputs for recorded answers"
+        )
+    df = load_table(data) if isinstance(data, (str, Path)) else data
+    if df.empty:
+        raise ValueError("dataset has no rows; fix: pass a file with at least one row")
+    _require_columns(df, [inputs_col if model_uri else None, predictions, targets], "evaluate")
+    if dataset_name is None:
+        dataset_name = Path(data).stem if isinstance(data, (str, Path)) else "dataframe"
+    mlflow_model_type, metrics, skipped = select_metrics(
+        model_type, has_targets=targets is not None, extra_metrics=extra_metrics
+    )
+    for name, reason in skipped.items():
+        _logger.warning("Built-in metric %s skipped: %s", name, reason)
+    metric_names = [m.name for m in metrics]
+    run_tags = {
+        TAG_MODEL_ID: model_id or run_name or str(model_uri or predictions),
+        TAG_DATASET: dataset_name,
+        TAG_DATASET_DIGEST: dataset_digest(df),
+        TAG_MODEL_TYPE: model_type,
+        TAG_MLFLOW_MODEL_TYPE: str(mlflow_model_type),
+        TAG_METRICS: json.dumps(metric_names),
+        TAG_SKIPPED_METRICS: json.dumps(skipped, ensure_ascii=False),
+        TAG_SOURCE: f"model:{model_uri}" if model_uri else f"recorded-predictions:{predictions}",
+        **(tags or {}),
+    }
+    experiment = mlflow.set_experiment(experiment_name)
+    with mlflow.start_run(run_name=run_name, tags=run_tags) as run, warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        result = mlflow.evaluate(
+            model=model_uri,
+            data=df,
+            predictions=predictions,
+            targets=targets,
+            model_type=mlflow_model_type,
+            extra_metrics=list(metrics),
+            evaluators="default",
+            inference_params=dict(inference_params) if inference_params else None,
+        )
+    return EvaluationOutcome(
+        run_id=run.info.run_id,
+        experiment_id=experiment.experiment_id,
+        metrics={k: float(v) for k, v in result.metrics.items()},
+        computed_metrics=metric_names,
+        skipped_metrics=skipped,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m llm_testbed.evaluate",
+        description="Run mlflow.evaluate on a dataset with metrics that work offline.",
+    )
+    parser.add_argument("dataset", help="JSONL, JSON, CSV or Parquet file")
+    parser.add_argument("--experiment", required=True, help="MLflow experiment name")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model-uri", help="logged pyfunc model, e.g. models:/name@alias")
+    source.add_argument("--predictions-col", help="column of recorded answers, e.g. outputs")
+    parser.add_argument("--targets-col", default="ground_truth",
+                        help="reference column; 'none' for no references")
+    parser.add_argument("--inputs-col", default="inputs")
+    parser.add_argument("--model-type", default="question-answering",
+                        choices=sorted(BUILTIN_METRICS))
+    parser.add_argument("--run-name")
+    parser.add_argument("--model-id", help="value of the testbed.model_id tag")
+    parser.add_argument("--dataset-name", help="value of the testbed.dataset tag")
+    parser.add_argument("--tracking-uri", help="default: $MLFLOW_TRACKING_URI")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.tracking_uri:
+        mlflow.set_tracking_uri(args.tracking_uri)
+    outcome = run_evaluation(
+        args.dataset,
+        experiment_name=args.experiment,
+        model_uri=args.model_uri,
+        predictions=args.predictions_col,
+        targets=None if args.targets_col.lower() == "none" else args.targets_col,
+        inputs_col=args.inputs_col,
+        model_type=args.model_type,
+        run_name=args.run_name,
+        model_id=args.model_id,
+        dataset_name=args.dataset_name,
+    )
+    print(json.dumps({
+        "run_id": outcome.run_id,
+        "experiment_id": outcome.experiment_id,
+        "metrics": outcome.metrics,
+        "skipped_metrics": outcome.skipped_metrics,
+    }, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
