@@ -1,0 +1,69 @@
+package io.llmtestbed.ait.sdk.manifest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * JSON as the Python SDK writes it ({@code json.dump(..., ensure_ascii=False, indent=4)}):
+ * UTF-8, non-ASCII characters unescaped, four-space indent, {@code "key": value}.
+ */
+public final class JsonFormat {
+
+    /** A mapper for reading; keeps field order. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter(
+            Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withObjectIndenter(new DefaultIndenter("    ", "\n"))
+            .withArrayIndenter(new DefaultIndenter("    ", "\n"));
+
+    private JsonFormat() {
+    }
+
+    /** The tree as text, four-space indented, non-ASCII unescaped. */
+    public static String write(JsonNode tree) {
+        try {
+            return MAPPER.writer(PRINTER).writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise JSON tree", e);
+        }
+    }
+
+    /**
+     * Writes the tree to {@code file} atomically: a temporary file in the same directory, then
+     * an atomic move over the target (a plain replace where the file system cannot move
+     * atomically). Parent directories are created.
+     */
+    public static void writeAtomically(JsonNode tree, Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            try {
+                Files.writeString(tmp, write(tree), StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
