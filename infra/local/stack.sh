@@ -1,0 +1,388 @@
+#!/usr/bin/env bash
+# Local one-machine MLflow stack: PostgreSQL (metadata), S3Mock (artifacts), MLflow server.
+#
+#   stack.sh start           start what is not running (runs setup.sh first if something is missing)
+#   stack.sh status          one line per service; exit 0 only when all three answer
+#   stack.sh stop            stop all three cleanly (data is kept)
+#   stack.sh env             print `export` lines for clients
+#   stack.sh logs [SERVICE]  last lines of the logs (SERVICE: postgres, s3, mlflow)
+#   stack.sh reset [--yes]   stop and delete all data (PostgreSQL, S3 objects, logs); keeps venvs/jars
+#
+# Environment: TESTBED_HOME (default <repo>/.testbed), TESTBED_PG_PORT (55432), TESTBED_S3_PORT
+# (9090), TESTBED_S3_TLS_PORT (S3 port + 101), TESTBED_MLFLOW_PORT (5055), TESTBED_MLFLOW_WORKERS (2),
+# TESTBED_START_TIMEOUT (seconds per service, 120), TESTBED_S3_JAVA_OPTS, TESTBED_LOG_LINES (40).
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$SCRIPT_DIR/../.." && pwd)"
+TESTBED_HOME="${TESTBED_HOME:-$REPO/.testbed}"
+mkdir -p "$TESTBED_HOME"
+TESTBED_HOME="$(cd "$TESTBED_HOME" && pwd)"
+export TESTBED_HOME
+
+HOST=127.0.0.1
+PG_PORT="${TESTBED_PG_PORT:-55432}"
+S3_PORT="${TESTBED_S3_PORT:-9090}"
+S3_TLS_PORT="${TESTBED_S3_TLS_PORT:-$((S3_PORT + 101))}"
+MLFLOW_PORT="${TESTBED_MLFLOW_PORT:-5055}"
+MLFLOW_WORKERS="${TESTBED_MLFLOW_WORKERS:-2}"
+TIMEOUT="${TESTBED_START_TIMEOUT:-120}"
+S3_JAVA_OPTS="${TESTBED_S3_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
+LOG_LINES="${TESTBED_LOG_LINES:-40}"
+
+BUCKET=mlflow-artifacts
+PG_USER=mlflow
+PG_DB=mlflow
+# S3Mock accepts any credentials; these only satisfy boto3 and the AWS SDK.
+AWS_KEY=testbed
+AWS_SECRET=testbed-secret
+AWS_REGION=us-east-1
+
+S3MOCK_JAR="$TESTBED_HOME/lib/s3mock-5.2.0-exec.jar"
+S3MOCK_XML="$SCRIPT_DIR/s3mock-loopback.xml"
+VENV_SERVER="$TESTBED_HOME/venv-server"
+RUN="$TESTBED_HOME/run"
+LOGS="$TESTBED_HOME/logs"
+PGDATA="$TESTBED_HOME/pgdata"
+PGSOCK="$TESTBED_HOME/pgsock"
+S3_ROOT="$TESTBED_HOME/s3"
+PG_PASSWORD_FILE="$TESTBED_HOME/pg-password"
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'stack: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- helpers
+pg_bin() {
+  local d
+  if [[ -x /usr/lib/postgresql/15/bin/initdb ]]; then echo /usr/lib/postgresql/15/bin; return; fi
+  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [[ -n "$d" && -x "$d/initdb" ]] || die "PostgreSQL server binaries not found under" \
+    "/usr/lib/postgresql/*/bin; run infra/local/setup.sh"
+  echo "$d"
+}
+
+# Runs a PostgreSQL tool as the postgres user when we are root (initdb and postgres refuse root).
+as_pg() {
+  if [[ $EUID -eq 0 ]]; then (cd / && runuser -u postgres -- "$@"); else (cd / && "$@"); fi
+}
+
+pg_password() {
+  if [[ ! -s "$PG_PASSWORD_FILE" ]]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24 \
+      > "$PG_PASSWORD_FILE")
+  fi
+  cat "$PG_PASSWORD_FILE"
+}
+
+pg_uri() { printf 'postgresql://%s:%s@%s:%s/%s' "$PG_USER" "$(pg_password)" "$HOST" "$PG_PORT" "$PG_DB"; }
+
+hcurl() { curl --noproxy '*' -sf -m 5 "$@"; }
+
+# A port answers a TCP connect (something listens there).
+port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# pid from a pid file when that process is alive and its command line contains $2.
+live_pid() {
+  local file="$1" pattern="$2" pid
+  [[ -s "$file" ]] || return 1
+  pid="$(head -1 "$file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern" || return 1
+  echo "$pid"
+}
+
+pg_healthy() {
+  PGPASSWORD="$(pg_password)" PGCONNECT_TIMEOUT=3 "$(pg_bin)/psql" -X -q -h "$HOST" -p "$PG_PORT" \
+    -U "$PG_USER" -d "$PG_DB" -tAc 'SELECT 1' 2>/dev/null | grep -qx 1
+}
+s3_healthy() { hcurl -o /dev/null -I "http://$HOST:$S3_PORT/$BUCKET"; }
+# A tracking API call, not /health: it also proves the database link and the allowed-hosts setting.
+mlflow_healthy() {
+  hcurl -o /dev/null "http://$HOST:$MLFLOW_PORT/api/2.0/mlflow/experiments/search?max_results=1"
+}
+
+# wait_ready NAME HEALTH_FN PID LOG
+wait_ready() {
+  local name="$1" fn="$2" pid="$3" log="$4" waited=0
+  until "$fn"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      printf 'stack: ERROR: %s exited during startup; last lines of %s:\n' "$name" "$log" >&2
+      tail -n 20 "$log" >&2 || true
+      exit 1
+    fi
+    if [[ $waited -ge $TIMEOUT ]]; then
+      die "$name did not answer within ${TIMEOUT}s (pid $pid still running); see $log" \
+        "(raise TESTBED_START_TIMEOUT if the machine is busy)"
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+}
+
+# stop_pid NAME PID [GROUP=1]: TERM (the process group if GROUP), wait up to 60 s, then KILL.
+stop_pid() {
+  local name="$1" pid="$2" group="${3:-0}" target="$2" i
+  [[ "$group" == 1 ]] && target="-$pid"
+  kill -TERM -- "$target" 2>/dev/null || true
+  for i in $(seq 1 120); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  say "$name: pid $pid ignored SIGTERM for 60 s, sending SIGKILL"
+  kill -KILL -- "$target" 2>/dev/null || true
+}
+
+refuse_foreign_port() { # NAME PORT PIDFILE VAR
+  die "$1: 127.0.0.1:$2 is already in use by a process this stack did not start (no live pid" \
+    "in $3). Stop it (ss -ltnp 'sport = :$2' shows it) or choose another port with $4=..."
+}
+
+lock() {
+  mkdir -p "$RUN"
+  exec 9>"$RUN/stack.lock"
+  flock -w 600 9 || die "another stack.sh holds $RUN/stack.lock for more than 600 s"
+}
+
+# ---------------------------------------------------------------- PostgreSQL
+pg_running_here() { as_pg "$(pg_bin)/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; }
+
+pg_start() {
+  local bin pw t0=$SECONDS
+  bin="$(pg_bin)"
+  pw="$(pg_password)"
+  if pg_running_here && pg_healthy; then
+    head -1 "$PGDATA/postmaster.pid" > "$RUN/postgres.pid"
+    say "postgres: already running (pid $(cat "$RUN/postgres.pid"), port $PG_PORT)"
+    return 0
+  fi
+  if pg_running_here; then
+    die "postgres runs from $PGDATA but does not answer on $HOST:$PG_PORT as $PG_USER; was it" \
+      "started with another TESTBED_PG_PORT? Run stack.sh stop, then start; see $LOGS/postgresql.log"
+  fi
+  port_open "$PG_PORT" && refuse_foreign_port postgres "$PG_PORT" "$PGDATA/postmaster.pid" TESTBED_PG_PORT
+
+  if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
+    say "postgres: initdb $PGDATA"
+    install -d -m 700 "$PGDATA"
+    [[ $EUID -eq 0 ]] && chown postgres:postgres "$PGDATA"
+    as_pg test -w "$PGDATA" || die "user postgres cannot write $PGDATA; every parent directory" \
+      "must be searchable by postgres (chmod o+x), or set TESTBED_HOME to e.g. /var/tmp/testbed"
+    as_pg "$bin/initdb" -D "$PGDATA" -U postgres -E UTF8 --no-locale \
+      --auth-local=trust --auth-host=scram-sha-256 > "$LOGS/initdb.log" 2>&1 \
+      || die "initdb failed; see $LOGS/initdb.log"
+  fi
+  # The socket directory is private to postgres (and root), so trust on the socket is safe.
+  install -d -m 700 "$PGSOCK"
+  touch "$LOGS/postgresql.log"
+  if [[ $EUID -eq 0 ]]; then chown postgres:postgres "$PGSOCK" "$LOGS/postgresql.log"; fi
+  as_pg "$bin/pg_ctl" -D "$PGDATA" -l "$LOGS/postgresql.log" -w -t "$TIMEOUT" -s \
+    -o "-c listen_addresses=$HOST -p $PG_PORT -k $PGSOCK -c unix_socket_permissions=0700" \
+    start 9>&- || die "postgres did not start; see $LOGS/postgresql.log"
+  head -1 "$PGDATA/postmaster.pid" > "$RUN/postgres.pid"
+
+  # Role and database: created once, password kept in sync with $PG_PASSWORD_FILE.
+  local psql=("$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGSOCK" -p "$PG_PORT" -U postgres -d postgres)
+  if [[ -z "$(as_pg "${psql[@]}" -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$PG_USER'")" ]]; then
+    as_pg "${psql[@]}" -c "CREATE ROLE $PG_USER LOGIN PASSWORD '$pw'" >/dev/null
+  else
+    as_pg "${psql[@]}" -c "ALTER ROLE $PG_USER PASSWORD '$pw'" >/dev/null
+  fi
+  if [[ -z "$(as_pg "${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'")" ]]; then
+    as_pg "${psql[@]}" -c "CREATE DATABASE $PG_DB OWNER $PG_USER" >/dev/null
+  fi
+  wait_ready postgres pg_healthy "$(cat "$RUN/postgres.pid")" "$LOGS/postgresql.log"
+  say "postgres: started (pid $(cat "$RUN/postgres.pid"), port $PG_PORT) in $((SECONDS - t0))s"
+}
+
+pg_stop() {
+  if pg_running_here; then
+    as_pg "$(pg_bin)/pg_ctl" -D "$PGDATA" -m fast -w -t 60 -s stop \
+      || die "postgres did not stop; see $LOGS/postgresql.log"
+    say "postgres: stopped"
+  else
+    say "postgres: not running"
+  fi
+  rm -f "$RUN/postgres.pid"
+}
+
+# ---------------------------------------------------------------- S3Mock
+s3_start() {
+  local pid t0=$SECONDS
+  if pid="$(live_pid "$RUN/s3.pid" s3mock)"; then
+    wait_ready s3 s3_healthy "$pid" "$LOGS/s3.log"
+    say "s3: already running (pid $pid, port $S3_PORT)"
+    return 0
+  fi
+  port_open "$S3_PORT" && refuse_foreign_port s3 "$S3_PORT" "$RUN/s3.pid" TESTBED_S3_PORT
+  port_open "$S3_TLS_PORT" && refuse_foreign_port s3 "$S3_TLS_PORT" "$RUN/s3.pid" TESTBED_S3_TLS_PORT
+  [[ -s "$S3MOCK_JAR" ]] || die "S3Mock jar $S3MOCK_JAR is missing; run infra/local/setup.sh"
+  mkdir -p "$S3_ROOT"
+  # shellcheck disable=SC2086 # S3_JAVA_OPTS is a list of JVM flags
+  setsid java $S3_JAVA_OPTS -jar "$S3MOCK_JAR" \
+    --spring.main.sources="file:$S3MOCK_XML" \
+    --com.adobe.testing.s3mock.httpPort="$S3_PORT" \
+    --server.port="$S3_TLS_PORT" --server.address="$HOST" \
+    --com.adobe.testing.s3mock.store.root="$S3_ROOT" \
+    --com.adobe.testing.s3mock.store.retain-files-on-exit=true \
+    --com.adobe.testing.s3mock.store.initial-buckets="$BUCKET" \
+    --com.adobe.testing.s3mock.max-payload-size=512MB \
+    >> "$LOGS/s3.log" 2>&1 < /dev/null 9>&- &
+  pid=$!
+  echo "$pid" > "$RUN/s3.pid"
+  wait_ready s3 s3_healthy "$pid" "$LOGS/s3.log"
+  say "s3: started (pid $pid, port $S3_PORT, bucket $BUCKET) in $((SECONDS - t0))s"
+}
+
+s3_stop() {
+  local pid
+  if pid="$(live_pid "$RUN/s3.pid" s3mock)"; then
+    stop_pid s3 "$pid"
+    say "s3: stopped"
+  else
+    say "s3: not running"
+  fi
+  rm -f "$RUN/s3.pid"
+}
+
+# ---------------------------------------------------------------- MLflow
+mlflow_start() {
+  local pid t0=$SECONDS
+  if pid="$(live_pid "$RUN/mlflow.pid" 'mlflow server')"; then
+    wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log"
+    say "mlflow: already running (pid $pid, port $MLFLOW_PORT)"
+    return 0
+  fi
+  port_open "$MLFLOW_PORT" && refuse_foreign_port mlflow "$MLFLOW_PORT" "$RUN/mlflow.pid" \
+    TESTBED_MLFLOW_PORT
+  [[ -x "$VENV_SERVER/bin/mlflow" ]] || die "$VENV_SERVER/bin/mlflow is missing; run" \
+    "infra/local/setup.sh"
+  # setsid: own process group, so stop reaches the uvicorn workers too.
+  env MLFLOW_S3_ENDPOINT_URL="http://$HOST:$S3_PORT" \
+    AWS_ACCESS_KEY_ID="$AWS_KEY" AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
+    AWS_DEFAULT_REGION="$AWS_REGION" AWS_EC2_METADATA_DISABLED=true \
+    MLFLOW_SERVER_ALLOWED_HOSTS="$HOST:$MLFLOW_PORT,localhost:$MLFLOW_PORT,$HOST,localhost" \
+    NO_PROXY="$HOST,localhost" no_proxy="$HOST,localhost" \
+    setsid "$VENV_SERVER/bin/mlflow" server \
+    --backend-store-uri "$(pg_uri)" \
+    --artifacts-destination "s3://$BUCKET/" --serve-artifacts \
+    --host "$HOST" --port "$MLFLOW_PORT" --workers "$MLFLOW_WORKERS" \
+    >> "$LOGS/mlflow.log" 2>&1 < /dev/null 9>&- &
+  pid=$!
+  echo "$pid" > "$RUN/mlflow.pid"
+  wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log"
+  say "mlflow: started (pid $pid, port $MLFLOW_PORT) in $((SECONDS - t0))s"
+}
+
+mlflow_stop() {
+  local pid
+  if pid="$(live_pid "$RUN/mlflow.pid" 'mlflow server')"; then
+    stop_pid mlflow "$pid" 1
+    say "mlflow: stopped"
+  else
+    say "mlflow: not running"
+  fi
+  rm -f "$RUN/mlflow.pid"
+}
+
+# ---------------------------------------------------------------- commands
+cmd_start() {
+  local t0=$SECONDS
+  lock
+  if ! "$SCRIPT_DIR/setup.sh" --check >/dev/null 2>&1; then
+    say "setup: something is missing, running infra/local/setup.sh"
+    "$SCRIPT_DIR/setup.sh" 9>&-
+  fi
+  mkdir -p "$LOGS" "$RUN"
+  pg_start
+  s3_start
+  mlflow_start
+  say "stack ready in $((SECONDS - t0))s: MLflow http://$HOST:$MLFLOW_PORT, S3 http://$HOST:$S3_PORT," \
+    "PostgreSQL $HOST:$PG_PORT (TESTBED_HOME=$TESTBED_HOME)"
+  say "clients: eval \"\$($0 env)\""
+}
+
+cmd_stop() {
+  lock
+  mlflow_stop
+  s3_stop
+  pg_stop
+}
+
+status_line() { # NAME OK PIDFILE ADDRESS DETAIL
+  local state=down pid="-"
+  [[ "$2" == 1 ]] && state=up
+  [[ -s "$3" ]] && pid="$(head -1 "$3")"
+  printf '%-9s %-5s %-22s pid %-8s %s\n' "$1" "$state" "$4" "$pid" "$5"
+}
+
+cmd_status() {
+  local ok=0 pg=0 s3=0 ml=0
+  pg_healthy && pg=1 && ok=$((ok + 1))
+  s3_healthy && s3=1 && ok=$((ok + 1))
+  mlflow_healthy && ml=1 && ok=$((ok + 1))
+  status_line postgres "$pg" "$PGDATA/postmaster.pid" "$HOST:$PG_PORT" "data $PGDATA"
+  status_line s3 "$s3" "$RUN/s3.pid" "http://$HOST:$S3_PORT" "bucket $BUCKET, store $S3_ROOT"
+  status_line mlflow "$ml" "$RUN/mlflow.pid" "http://$HOST:$MLFLOW_PORT" "log $LOGS/mlflow.log"
+  [[ $ok -eq 3 ]]
+}
+
+cmd_env() {
+  local v
+  for v in \
+    "TESTBED_HOME=$TESTBED_HOME" \
+    "MLFLOW_TRACKING_URI=http://$HOST:$MLFLOW_PORT" \
+    "TESTBED_S3_ENDPOINT=http://$HOST:$S3_PORT" \
+    "TESTBED_S3_BUCKET=$BUCKET" \
+    "TESTBED_PG_URI=$(pg_uri)" \
+    "TESTBED_PG_JDBC_URL=jdbc:postgresql://$HOST:$PG_PORT/$PG_DB" \
+    "TESTBED_PG_USER=$PG_USER" \
+    "TESTBED_PG_PASSWORD=$(pg_password)" \
+    "TESTBED_PYTHON=$TESTBED_HOME/venv/bin/python" \
+    "MLFLOW_S3_ENDPOINT_URL=http://$HOST:$S3_PORT" \
+    "AWS_ACCESS_KEY_ID=$AWS_KEY" \
+    "AWS_SECRET_ACCESS_KEY=$AWS_SECRET" \
+    "AWS_DEFAULT_REGION=$AWS_REGION"; do
+    printf 'export %s=%q\n' "${v%%=*}" "${v#*=}"
+  done
+}
+
+cmd_logs() {
+  local names=(postgres s3 mlflow) n file
+  if [[ $# -gt 0 ]]; then names=("$1"); fi
+  for n in "${names[@]}"; do
+    case "$n" in
+      postgres|postgresql) file="$LOGS/postgresql.log" ;;
+      s3|s3mock) file="$LOGS/s3.log" ;;
+      mlflow) file="$LOGS/mlflow.log" ;;
+      *) die "unknown service '$n' for logs; use postgres, s3 or mlflow" ;;
+    esac
+    say "==> $file <=="
+    if [[ -f "$file" ]]; then tail -n "$LOG_LINES" "$file"; else say "(no log yet)"; fi
+  done
+}
+
+cmd_reset() {
+  if [[ "${1:-}" != "--yes" ]]; then
+    if [[ -t 0 ]]; then
+      read -r -p "Delete all stack data under $TESTBED_HOME (runs, metrics, artifacts)? [y/N] " a
+      [[ "$a" == y || "$a" == Y ]] || { say "reset: cancelled"; exit 1; }
+    else
+      die "reset deletes all runs and artifacts under $TESTBED_HOME; rerun as: stack.sh reset --yes"
+    fi
+  fi
+  cmd_stop
+  rm -rf "$PGDATA" "$PGSOCK" "$S3_ROOT" "$LOGS" "$PG_PASSWORD_FILE"
+  rm -f "$RUN"/*.pid
+  say "reset: deleted pgdata, s3, logs under $TESTBED_HOME (venvs and jars kept)"
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  logs) shift; cmd_logs "$@" ;;
+  reset) shift; cmd_reset "$@" ;;
+  -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '${1:-}'; usage: stack.sh start|status|stop|env|logs [SERVICE]|reset [--yes]" ;;
+esac
