@@ -1,0 +1,81 @@
+package io.llmtestbed.aits.answeraccuracy.metrics;
+
+import java.text.Normalizer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Character-level F1: the texts are NFKC-normalised, every whitespace code point is removed,
+ * and the multisets of the remaining Unicode code points are compared like tokens
+ * (overlap = Σ min(count in prediction, count in reference); F = 2·P·R / (P + R); 0 when a side
+ * is empty). No case folding and no punctuation removal: for Japanese each character is close
+ * to a unit of meaning, and punctuation is rare enough not to matter.
+ *
+ * <p>Counts for the Basic Multilingual Plane live in one reused array; other code points go to
+ * a small map. Not thread-safe.
+ */
+final class CharOverlap {
+  private final int[] bmpCounts = new int[65536];
+  private final Map<Integer, int[]> supplementaryCounts = new HashMap<>();
+  private int[] touched = new int[1024];
+
+  double charF1(String prediction, String reference) {
+    String ref = Normalizer.normalize(reference, Normalizer.Form.NFKC);
+    String pred = Normalizer.normalize(prediction, Normalizer.Form.NFKC);
+    int touchedCount = 0;
+    int r = 0;
+    for (int i = 0; i < ref.length(); ) {
+      int cp = ref.codePointAt(i);
+      i += Character.charCount(cp);
+      if (isSpace(cp)) {
+        continue;
+      }
+      r++;
+      if (cp < 65536) {
+        if (bmpCounts[cp]++ == 0) {
+          if (touchedCount == touched.length) {
+            touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+          }
+          touched[touchedCount++] = cp;
+        }
+      } else {
+        supplementaryCounts.computeIfAbsent(cp, k -> new int[1])[0]++;
+      }
+    }
+    int p = 0;
+    int same = 0;
+    for (int i = 0; i < pred.length(); ) {
+      int cp = pred.codePointAt(i);
+      i += Character.charCount(cp);
+      if (isSpace(cp)) {
+        continue;
+      }
+      p++;
+      if (cp < 65536) {
+        if (bmpCounts[cp] > 0) {
+          bmpCounts[cp]--;
+          same++;
+        }
+      } else {
+        int[] count = supplementaryCounts.get(cp);
+        if (count != null && count[0] > 0) {
+          count[0]--;
+          same++;
+        }
+      }
+    }
+    for (int i = 0; i < touchedCount; i++) {
+      bmpCounts[touched[i]] = 0;
+    }
+    supplementaryCounts.clear();
+    if (p == 0 || r == 0) {
+      return 0.0;
+    }
+    return Overlap.fmeasure(same, p, r);
+  }
+
+  /** Whitespace in the sense of Java's {@code isWhitespace} or a Unicode space separator. */
+  static boolean isSpace(int cp) {
+    return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+  }
+}
