@@ -63,8 +63,9 @@ def judge_scores(data_dir: Path, model_id: str) -> dict[str, float]:
 def jmt_bench_table(data_dir: Path, model_id: str) -> pd.DataFrame:
     """The 80-row turn-1 evaluation table of one Japanese MT-Bench model."""
     if model_id not in JMT_MODELS:
-        raise ValueError(f"model {model_id!r} has no answers in the demo data; use one of "
-                         f"{list(JMT_MODELS)}")
+        raise ValueError(
+            f"model {model_id!r} has no answers in the demo data; use one of {list(JMT_MODELS)}"
+        )
     root = data_dir / JMT_DATASET
     questions = list(_jsonl(root / "question.jsonl"))
     references = {
@@ -94,8 +95,9 @@ def factscore_table(data_dir: Path, model_id: str) -> pd.DataFrame:
     """The 183-row table of one FActScore system; ``annotations`` and ``cat`` as JSON strings
     (``annotations`` is null where the model abstained)."""
     if model_id not in FACTSCORE_MODELS:
-        raise ValueError(f"system {model_id!r} is not in the demo data; use one of "
-                         f"{list(FACTSCORE_MODELS)}")
+        raise ValueError(
+            f"system {model_id!r} is not in the demo data; use one of {list(FACTSCORE_MODELS)}"
+        )
     rows = []
     for i, r in enumerate(_jsonl(data_dir / FACTSCORE_DATASET / f"{model_id}.jsonl"), start=1):
         annotations = r.get("annotations")
@@ -106,7 +108,8 @@ def factscore_table(data_dir: Path, model_id: str) -> pd.DataFrame:
                 "outputs": r.get("output"),
                 "topic": r["topic"],
                 "cat": json.dumps(r.get("cat"), ensure_ascii=False),
-                "annotations": None if annotations is None
+                "annotations": None
+                if annotations is None
                 else json.dumps(annotations, ensure_ascii=False),
             }
         )

@@ -100,6 +100,7 @@ def run_evaluation(
     dataset_name: str | None = None,
     tags: Mapping[str, str] | None = None,
     inference_params: Mapping[str, Any] | None = None,
+    run_metrics: Mapping[str, float] | None = None,
 ) -> EvaluationOutcome:
     """Evaluate one model (``model_uri``) or one column of recorded answers (``predictions``)
     on ``data`` and log a FINISHED run to ``experiment_name`` (created if absent).
@@ -108,6 +109,8 @@ def run_evaluation(
     without references. The run gets the tags described in the module docstring plus
     ``testbed.model_id`` (default: run name, else model URI), ``testbed.dataset`` (default: the
     file stem, else ``"dataframe"``) and ``testbed.dataset_digest``; ``tags`` adds more.
+    ``run_metrics`` are logged in the same run before evaluating, so a FINISHED run always has
+    them (a failed evaluation leaves the run FAILED).
     """
     if (model_uri is None) == (predictions is None):
         raise ValueError(
@@ -141,6 +144,8 @@ def run_evaluation(
     experiment = mlflow.set_experiment(experiment_name)
     with mlflow.start_run(run_name=run_name, tags=run_tags) as run, warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
+        if run_metrics:
+            mlflow.log_metrics(dict(run_metrics))
         result = mlflow.evaluate(
             model=model_uri,
             data=df,
@@ -154,7 +159,7 @@ def run_evaluation(
     return EvaluationOutcome(
         run_id=run.info.run_id,
         experiment_id=experiment.experiment_id,
-        metrics={k: float(v) for k, v in result.metrics.items()},
+        metrics={k: float(v) for k, v in {**(run_metrics or {}), **result.metrics}.items()},
         computed_metrics=metric_names,
         skipped_metrics=skipped,
     )
@@ -170,11 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--model-uri", help="logged pyfunc model, e.g. models:/name@alias")
     source.add_argument("--predictions-col", help="column of recorded answers, e.g. outputs")
-    parser.add_argument("--targets-col", default="ground_truth",
-                        help="reference column; 'none' for no references")
+    parser.add_argument(
+        "--targets-col", default="ground_truth", help="reference column; 'none' for no references"
+    )
     parser.add_argument("--inputs-col", default="inputs")
-    parser.add_argument("--model-type", default="question-answering",
-                        choices=sorted(BUILTIN_METRICS))
+    parser.add_argument(
+        "--model-type", default="question-answering", choices=sorted(BUILTIN_METRICS)
+    )
     parser.add_argument("--run-name")
     parser.add_argument("--model-id", help="value of the testbed.model_id tag")
     parser.add_argument("--dataset-name", help="value of the testbed.dataset tag")
@@ -195,12 +202,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         model_id=args.model_id,
         dataset_name=args.dataset_name,
     )
-    print(json.dumps({
-        "run_id": outcome.run_id,
-        "experiment_id": outcome.experiment_id,
-        "metrics": outcome.metrics,
-        "skipped_metrics": outcome.skipped_metrics,
-    }, ensure_ascii=False, indent=2))
+    print(
+        json.dumps(
+            {
+                "run_id": outcome.run_id,
+                "experiment_id": outcome.experiment_id,
+                "metrics": outcome.metrics,
+                "skipped_metrics": outcome.skipped_metrics,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
     return 0
 
 

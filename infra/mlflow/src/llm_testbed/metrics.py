@@ -89,13 +89,11 @@ def _probe(names: tuple[str, ...]) -> tuple[ProbeResult, ...]:
     except subprocess.TimeoutExpired:
         reason = f"probe did not finish within {PROBE_TIMEOUT_SECONDS:.0f} s (network wait?)"
         return tuple(ProbeResult(n, False, reason) for n in names)
-    line = next(
-        (ln for ln in done.stdout.splitlines() if ln.startswith("PROBE_RESULT ")), None
-    )
+    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("PROBE_RESULT ")), None)
     if line is None:
         reason = f"probe process failed (exit {done.returncode}): {done.stderr.strip()[-300:]}"
         return tuple(ProbeResult(n, False, reason) for n in names)
-    raw = json.loads(line[len("PROBE_RESULT "):])
+    raw = json.loads(line[len("PROBE_RESULT ") :])
     return tuple(ProbeResult(n, raw[n]["works"], raw[n]["reason"]) for n in names)
 
 
@@ -199,8 +197,9 @@ def offline_equivalents(
     if not has_targets:
         return metrics
     if model_type == TEXT_SUMMARIZATION:
-        metrics += [rouge_metric(r) for r in ("rouge1", "rouge2", "rougeL", "rougeLsum")
-                    if r in skipped]
+        metrics += [
+            rouge_metric(r) for r in ("rouge1", "rouge2", "rougeL", "rougeLsum") if r in skipped
+        ]
     else:
         metrics.append(rouge_metric("rougeL"))
     metrics.append(rouge_metric("rougeL", char_level=True))

@@ -198,7 +198,9 @@ class OpenAiChatModel(mlflow.pyfunc.PythonModel):
 
     def _complete(self, config: LlmConfig, prompt: str) -> str:
         url = f"{config.base_url}/chat/completions"
-        messages = [{"role": "system", "content": config.system_prompt}] if config.system_prompt else []
+        messages = []
+        if config.system_prompt:
+            messages.append({"role": "system", "content": config.system_prompt})
         messages.append({"role": "user", "content": prompt})
         body = {
             "model": config.model,
@@ -235,8 +237,9 @@ class OpenAiChatModel(mlflow.pyfunc.PythonModel):
         last = ""
         for attempt in range(1, attempts + 1):
             try:
-                response = session.post(url, json=body, headers=headers,
-                                        timeout=config.timeout_seconds)
+                response = session.post(
+                    url, json=body, headers=headers, timeout=config.timeout_seconds
+                )
             except (requests.Timeout, requests.ConnectionError) as e:
                 last = f"{type(e).__name__}: {e}"
             else:

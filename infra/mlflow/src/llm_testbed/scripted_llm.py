@@ -108,7 +108,8 @@ def _parse_rule(index: int, raw: Mapping[str, Any]) -> Rule:
     if "answer" not in raw or ("contains" in raw) == ("regex" in raw):
         raise ValueError(
             f"rules[{index}] must have 'answer' and exactly one of 'contains' or 'regex', "
-            f"found keys {sorted(raw)}; fix: e.g. {{\"contains\": \"capital\", \"answer\": \"Paris\"}}"
+            f"found keys {sorted(raw)}; fix: e.g. "
+            '{"contains": "capital", "answer": "Paris"}'
         )
     if "regex" in raw:
         return Rule(answer=str(raw["answer"]), regex=re.compile(str(raw["regex"])))
@@ -196,8 +197,12 @@ def _make_handler(server: ScriptedLlmServer) -> type[BaseHTTPRequestHandler]:
             if number <= script.fail_first_count:
                 self._send(
                     script.fail_status,
-                    {"error": {"message": f"scripted failure {number}/{script.fail_first_count}",
-                               "type": "scripted"}},
+                    {
+                        "error": {
+                            "message": f"scripted failure {number}/{script.fail_first_count}",
+                            "type": "scripted",
+                        }
+                    },
                     extra={"Retry-After": "0"},
                 )
                 return
@@ -234,9 +239,7 @@ def _last_user_text(body: Mapping[str, Any]) -> str:
             if isinstance(content, str):
                 return content
             if isinstance(content, Sequence):
-                return "".join(
-                    str(p.get("text", "")) for p in content if isinstance(p, Mapping)
-                )
+                return "".join(str(p.get("text", "")) for p in content if isinstance(p, Mapping))
     return ""
 
 
