@@ -10,7 +10,8 @@
 #
 # Environment: TESTBED_HOME (default <repo>/.testbed), TESTBED_PG_PORT (55432), TESTBED_S3_PORT
 # (9090), TESTBED_S3_TLS_PORT (S3 port + 101), TESTBED_MLFLOW_PORT (5055), TESTBED_MLFLOW_WORKERS (2),
-# TESTBED_START_TIMEOUT (seconds per service, 120), TESTBED_S3_JAVA_OPTS, TESTBED_LOG_LINES (40).
+# TESTBED_MLFLOW_JOBS (false: no server-side job runner), TESTBED_START_TIMEOUT (seconds per
+# service, 120), TESTBED_S3_JAVA_OPTS, TESTBED_LOG_LINES (40).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,7 +77,7 @@ pg_password() {
 
 pg_uri() { printf 'postgresql://%s:%s@%s:%s/%s' "$PG_USER" "$(pg_password)" "$HOST" "$PG_PORT" "$PG_DB"; }
 
-hcurl() { curl --noproxy '*' -sf -m 5 "$@"; }
+hcurl() { curl --noproxy '*' -sf -m 10 "$@"; }
 
 # A port answers a TCP connect (something listens there).
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
@@ -256,20 +257,26 @@ mlflow_start() {
     TESTBED_MLFLOW_PORT
   [[ -x "$VENV_SERVER/bin/mlflow" ]] || die "$VENV_SERVER/bin/mlflow is missing; run" \
     "infra/local/setup.sh"
-  # setsid: own process group, so stop reaches the uvicorn workers too.
+  # setsid: own process group, so stop reaches the uvicorn workers too. The URI names the driver:
+  # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, and the venv has psycopg2-binary.
   env MLFLOW_S3_ENDPOINT_URL="http://$HOST:$S3_PORT" \
     AWS_ACCESS_KEY_ID="$AWS_KEY" AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
     AWS_DEFAULT_REGION="$AWS_REGION" AWS_EC2_METADATA_DISABLED=true \
     MLFLOW_SERVER_ALLOWED_HOSTS="$HOST:$MLFLOW_PORT,localhost:$MLFLOW_PORT,$HOST,localhost" \
+    MLFLOW_SERVER_ENABLE_JOB_EXECUTION="${TESTBED_MLFLOW_JOBS:-false}" \
     NO_PROXY="$HOST,localhost" no_proxy="$HOST,localhost" \
     setsid "$VENV_SERVER/bin/mlflow" server \
-    --backend-store-uri "$(pg_uri)" \
+    --backend-store-uri "$(pg_uri | sed 's#^postgresql://#postgresql+psycopg2://#')" \
     --artifacts-destination "s3://$BUCKET/" --serve-artifacts \
     --host "$HOST" --port "$MLFLOW_PORT" --workers "$MLFLOW_WORKERS" \
     >> "$LOGS/mlflow.log" 2>&1 < /dev/null 9>&- &
   pid=$!
   echo "$pid" > "$RUN/mlflow.pid"
   wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log"
+  # Warm every worker: a worker's first request is slow, and the next caller may hit a cold one.
+  local i
+  for i in $(seq 1 $((MLFLOW_WORKERS * 2))); do mlflow_healthy & done
+  wait
   say "mlflow: started (pid $pid, port $MLFLOW_PORT) in $((SECONDS - t0))s"
 }
 
@@ -298,7 +305,7 @@ cmd_start() {
   mlflow_start
   say "stack ready in $((SECONDS - t0))s: MLflow http://$HOST:$MLFLOW_PORT, S3 http://$HOST:$S3_PORT," \
     "PostgreSQL $HOST:$PG_PORT (TESTBED_HOME=$TESTBED_HOME)"
-  say "clients: eval \"\$($0 env)\""
+  say "clients: eval \"\$($SCRIPT_DIR/stack.sh env)\""
 }
 
 cmd_stop() {
@@ -383,6 +390,6 @@ case "${1:-}" in
   env) cmd_env ;;
   logs) shift; cmd_logs "$@" ;;
   reset) shift; cmd_reset "$@" ;;
-  -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '${1:-}'; usage: stack.sh start|status|stop|env|logs [SERVICE]|reset [--yes]" ;;
 esac
