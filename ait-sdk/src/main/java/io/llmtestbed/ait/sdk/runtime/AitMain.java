@@ -1,0 +1,303 @@
+package io.llmtestbed.ait.sdk.runtime;
+
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.llmtestbed.ait.sdk.input.AitInput;
+import io.llmtestbed.ait.sdk.input.ResolvedInput;
+import io.llmtestbed.ait.sdk.manifest.Download;
+import io.llmtestbed.ait.sdk.manifest.Manifest;
+import io.llmtestbed.ait.sdk.output.AitOutput;
+import io.llmtestbed.ait.sdk.output.MachineInfo;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code main} harness of an AIT, as the platform expects it:
+ * <ul>
+ *   <li>exactly one argument, the directory holding {@code ait.input.json};</li>
+ *   <li>{@code ait.output.json} is always written, with MachineInfo, either a Result or an
+ *       {@code Error{Code, Detail}}, even when the input cannot be read;</li>
+ *   <li>{@code ait.log} is written to {@code downloads/Log/ait.log} and listed as download
+ *       {@code Log};</li>
+ *   <li>the exit status is 0 (the platform judges a run by {@code ait.output.json} alone), and a
+ *       person gets one line on stderr saying what happened.</li>
+ * </ul>
+ *
+ * <p>Exceptions map to codes like the Python SDK's: {@link AitException} keeps its code;
+ * {@link IllegalArgumentException} (with {@link NumberFormatException}), {@link
+ * NoSuchFileException}, {@link FileNotFoundException}, {@link DateTimeParseException} and
+ * malformed JSON are E102 (Python's {@code ValueError}/{@code FileNotFoundError});
+ * {@link VirtualMachineError} ({@link OutOfMemoryError}, {@link StackOverflowError}, {@link
+ * InternalError}) and {@link LinkageError} are E999 (Python's {@code MemoryError}, {@code
+ * RecursionError} as a {@code RuntimeError}, {@code SystemError}); everything else, including
+ * {@link IllegalStateException} and {@link NullPointerException}, is E901. A failure while
+ * building the manifest is E101. Wrappers ({@link UncheckedIOException}, {@link
+ * ExecutionException} …) are classified by their cause.
+ *
+ * <p>When {@code ait.input.json} cannot be read, the mount path is unknown: the output goes to
+ * {@code {arg}/../../../job_result/{job}/{run}/} when the argument has the platform's layout
+ * {@code …/ip/job_args/{job}/{run}}, else into the argument directory itself.
+ */
+public final class AitMain {
+
+    /** Time zone of the timestamps; the Python SDK's timer is fixed at JST (+0900). */
+    public static final ZoneOffset TIME_ZONE = ZoneOffset.ofHours(9);
+
+    static final String UNKNOWN = "unknown";
+    private static final int DETAIL_MAX = 4000;
+    private static final int MAX_CAUSES = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(AitMain.class);
+
+    private AitMain() {
+    }
+
+    /**
+     * Runs the AIT and exits the JVM with status 0 (also when stray non-daemon threads remain).
+     * Use {@link #execute(Ait, String[], PrintStream)} in tests.
+     */
+    public static void run(Ait ait, String[] args) {
+        int status = execute(ait, args, System.err);
+        System.exit(status);
+    }
+
+    /**
+     * Runs the AIT without exiting: the testable entry point.
+     *
+     * @param err where the one-line summary for a person goes
+     * @return the exit status, always 0
+     */
+    public static int execute(Ait ait, String[] args, PrintStream err) {
+        OffsetDateTime start = now();
+        if (args == null || args.length != 1) {
+            err.println("usage: java -jar <ait>.jar <input-dir>   (one argument, the directory"
+                    + " holding ait.input.json, e.g. /usr/local/qai/mnt/ip/job_args/1/1; got "
+                    + (args == null ? 0 : args.length) + " arguments; no ait.output.json"
+                    + " written because there is no directory to write it to)");
+            return 0;
+        }
+        Path inputDir = Path.of(args[0]).toAbsolutePath().normalize();
+        AitInput input = null;
+        Throwable inputFailure = null;
+        Path outputDir;
+        try {
+            input = AitInput.read(inputDir);
+            outputDir = input.outputDir();
+        } catch (RuntimeException | Error e) {
+            inputFailure = e;
+            outputDir = fallbackOutputDir(inputDir);
+        }
+        return runWithLog(ait, inputDir, input, inputFailure, outputDir, start, err);
+    }
+
+    private static int runWithLog(Ait ait, Path inputDir, AitInput input, Throwable inputFailure,
+            Path outputDir, OffsetDateTime start, PrintStream err) {
+        Path logFile = outputDir.resolve("downloads").resolve(Download.LOG).resolve("ait.log");
+        LogCapture capture = null;
+        try {
+            capture = LogCapture.start(logFile);
+        } catch (IOException | RuntimeException e) {
+            err.println("ait: cannot write " + logFile + " (" + e + "); continuing without"
+                    + " ait.log");
+        }
+        String name = UNKNOWN;
+        String version = UNKNOWN;
+        AitOutput output = null;
+        try {
+            LOG.info("AIT {} started with input directory {}", ait.getClass().getName(),
+                    inputDir);
+            if (inputFailure != null) {
+                throw inputFailure;
+            }
+            Manifest manifest = manifest(ait);
+            name = manifest.name();
+            version = manifest.version();
+            ResolvedInput resolved = input.resolve(manifest);
+            LOG.info("AIT {} {}: job {} run {}, inventories {}, parameters {}", name, version,
+                    input.jobId(), input.runId(), input.inventories(), input.methodParams());
+            output = new AitOutput(manifest, outputDir);
+            ait.run(new AitContext(manifest, resolved, output,
+                    LoggerFactory.getLogger(ait.getClass())));
+            finishSuccess(manifest, output, capture);
+            LOG.info("AIT {} {} finished: {} measures", name, version, output.measures().size());
+            close(capture);
+            Path file = output.writeSuccess(start, now(), MachineInfo.detect());
+            err.println("ait: " + name + " " + version + " OK: " + output.measures().size()
+                    + " measures, " + output.resources().size() + " resources; " + file);
+        } catch (Throwable t) {
+            ErrorCode code = classify(t);
+            String detail = detail(t);
+            LOG.error("AIT {} {} failed with {} ({}): {}", name, version, code, code.meaning(),
+                    detail, t);
+            close(capture);
+            if (capture == null || !capture.capturing()) {
+                appendToLog(logFile, code + ": " + detail);
+            }
+            writeError(outputDir, name, version, start, code, detail, err);
+        }
+        return 0;
+    }
+
+    private static Manifest manifest(Ait ait) {
+        try {
+            Manifest m = ait.manifest();
+            if (m == null) {
+                throw AitException.invalidDefinition(ait.getClass().getName()
+                        + ".manifest() returned null; return Manifest.builder()…build()");
+            }
+            return m;
+        } catch (AitException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw AitException.invalidDefinition("the manifest of " + ait.getClass().getName()
+                    + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static void finishSuccess(Manifest manifest, AitOutput output, LogCapture capture) {
+        List<String> missing = output.missingFiles();
+        if (!missing.isEmpty()) {
+            throw AitException.executionFailed("files registered with resourceFile/downloadFile"
+                    + " were not written: " + String.join(", ", missing) + "; write each file"
+                    + " to the path returned, or do not register it", null);
+        }
+        manifest.measures().stream()
+                .filter(m -> output.measures().stream().noneMatch(e -> e.name().equals(m.name())))
+                .forEach(m -> LOG.warn("measure {} is declared but was not recorded; the"
+                        + " output has no value for it", m.name()));
+        if (capture != null) {
+            output.downloadPath(Download.LOG, capture.file().getFileName().toString());
+        }
+    }
+
+    private static void writeError(Path outputDir, String name, String version,
+            OffsetDateTime start, ErrorCode code, String detail, PrintStream err) {
+        Path file = outputDir.resolve(AitOutput.FILE_NAME);
+        try {
+            file = AitOutput.writeError(outputDir, name, version, start, now(),
+                    MachineInfo.detect(), code, detail);
+        } catch (RuntimeException e) {
+            err.println("ait: cannot write " + file + ": " + e.getMessage());
+        }
+        err.println("ait: " + name + " " + version + " failed with " + code + " ("
+                + code.meaning() + "): " + oneLine(detail) + "; " + file);
+    }
+
+    /** The error code for a failure, as the class Javadoc lists it. */
+    public static ErrorCode classify(Throwable t) {
+        Throwable x = unwrap(t);
+        if (x instanceof AitException a) {
+            return a.code();
+        }
+        if (x instanceof VirtualMachineError || x instanceof LinkageError) {
+            return ErrorCode.E999;
+        }
+        if (x instanceof IllegalArgumentException || x instanceof NoSuchFileException
+                || x instanceof FileNotFoundException || x instanceof DateTimeParseException
+                || x instanceof StreamReadException || x instanceof MismatchedInputException) {
+            return ErrorCode.E102;
+        }
+        return ErrorCode.E901;
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable x = t;
+        while (x.getCause() != null && (x instanceof UncheckedIOException
+                || x instanceof ExecutionException || x instanceof CompletionException
+                || x instanceof InvocationTargetException
+                || x instanceof UndeclaredThrowableException)) {
+            x = x.getCause();
+        }
+        return x;
+    }
+
+    /**
+     * The Detail text: the message, then a short cause chain; for exceptions other than
+     * {@link AitException}, the class and the frame that threw. The full stack trace is in
+     * {@code ait.log}.
+     */
+    public static String detail(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        Throwable x = unwrap(t);
+        sb.append(describe(x));
+        if (!(x instanceof AitException) && x.getStackTrace().length > 0) {
+            sb.append("\n  at ").append(x.getStackTrace()[0]);
+        }
+        Throwable cause = x.getCause();
+        for (int i = 0; cause != null && cause != x && i < MAX_CAUSES; i++) {
+            sb.append("\ncaused by: ").append(describe(cause));
+            cause = cause.getCause();
+        }
+        if (cause != null) {
+            sb.append("\ncaused by: …");
+        }
+        sb.append("\n(full stack trace in ait.log)");
+        return sb.length() > DETAIL_MAX ? sb.substring(0, DETAIL_MAX - 1) + "…" : sb.toString();
+    }
+
+    private static String describe(Throwable t) {
+        String msg = t.getMessage();
+        if (t instanceof AitException) {
+            return msg == null ? t.getClass().getSimpleName() : msg;
+        }
+        return t.getClass().getName() + (msg == null ? "" : ": " + msg);
+    }
+
+    private static String oneLine(String detail) {
+        String first = detail.lines().findFirst().orElse("");
+        return first.length() > 300 ? first.substring(0, 299) + "…" : first;
+    }
+
+    /**
+     * Where the output goes when {@code ait.input.json} cannot be read: the platform layout
+     * {@code {mount}/ip/job_args/{job}/{run}} gives {@code {mount}/ip/job_result/{job}/{run}};
+     * any other directory receives the output itself.
+     */
+    public static Path fallbackOutputDir(Path inputDir) {
+        Path run = inputDir.getFileName();
+        Path jobDir = inputDir.getParent();
+        Path args = jobDir == null ? null : jobDir.getParent();
+        if (run != null && args != null && args.getFileName() != null
+                && args.getFileName().toString().equals("job_args") && args.getParent() != null) {
+            return args.getParent().resolve("job_result").resolve(jobDir.getFileName())
+                    .resolve(run);
+        }
+        return inputDir;
+    }
+
+    private static void appendToLog(Path logFile, String text) {
+        try {
+            Files.createDirectories(logFile.getParent());
+            Files.writeString(logFile, text + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // the Detail in ait.output.json still carries the reason
+        }
+    }
+
+    private static void close(LogCapture capture) {
+        if (capture != null) {
+            capture.close();
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(TIME_ZONE).withNano(0);
+    }
+}
