@@ -17,6 +17,7 @@ from typing import Any
 import mlflow
 import pandas as pd
 import requests
+from mlflow.models import ModelSignature
 
 INPUT_COLUMN = "inputs"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -160,9 +161,10 @@ def _number(
 class OpenAiChatModel(mlflow.pyfunc.PythonModel):
     """Pyfunc model calling ``{base_url}/chat/completions``, one request per input row.
 
-    Input: a DataFrame with an ``inputs`` column (or a single string column), a Series, or a list
-    of strings. Output: a list of answer strings in input order. Params ``temperature`` and
-    ``max_tokens`` override the configured values for one ``predict`` call.
+    Input: a DataFrame with an ``inputs`` column (other columns are ignored; a one-column frame
+    is used whatever its name), a Series, a dict ``{"inputs": [...]}``, or a list of strings.
+    Output: a list of answer strings in input order. Params ``temperature`` and ``max_tokens``
+    override the configured values for one ``predict`` call.
     """
 
     def __init__(self) -> None:
@@ -176,7 +178,7 @@ class OpenAiChatModel(mlflow.pyfunc.PythonModel):
     def predict(
         self,
         context: mlflow.pyfunc.PythonModelContext | None,
-        model_input: Any,
+        model_input,  # no hint on purpose: MLflow would infer an input schema from it
         params: dict[str, Any] | None = None,
     ) -> list[str]:
         if self._config is None:
@@ -271,6 +273,14 @@ def _prompts(model_input: Any) -> list[str]:
         values = column.tolist()
     elif isinstance(model_input, pd.Series):
         values = model_input.tolist()
+    elif isinstance(model_input, Mapping):
+        if INPUT_COLUMN not in model_input:
+            raise ValueError(
+                f"model input dict needs an {INPUT_COLUMN!r} key, found keys "
+                f"{sorted(model_input)}; fix: pass {{{INPUT_COLUMN!r}: [prompt, ...]}}"
+            )
+        raw = model_input[INPUT_COLUMN]
+        values = [raw] if isinstance(raw, str) else list(raw)
     elif isinstance(model_input, str):
         values = [model_input]
     elif isinstance(model_input, Sequence):
@@ -287,6 +297,24 @@ def _prompts(model_input: Any) -> list[str]:
             f"{values[bad[0]]!r}); fix: fill or drop empty prompts before predict"
         )
     return values
+
+
+def llm_signature(
+    config: LlmConfig, input_example: Sequence[str] = ("日本の首都はどこですか？",)
+) -> ModelSignature:
+    """Signature with output ``string`` and params ``temperature`` / ``max_tokens`` defaulting
+    to the configured values (built with ``infer_signature``).
+
+    The input schema is deliberately left open (``None``): with a column schema MLflow rejects
+    a plain list of strings, and :meth:`OpenAiChatModel.predict` validates its input itself,
+    naming the missing column.
+    """
+    inferred = mlflow.models.infer_signature(
+        pd.DataFrame({INPUT_COLUMN: list(input_example)}),
+        ["answer"] * len(input_example),
+        params={"temperature": config.temperature, "max_tokens": config.max_tokens},
+    )
+    return ModelSignature(inputs=None, outputs=inferred.outputs, params=inferred.params)
 
 
 @dataclass(frozen=True)
@@ -328,12 +356,7 @@ def log_llm_model(
         raise LlmConfigError(
             f"alias {alias!r} needs registered_model_name; fix: pass registered_model_name too"
         )
-    example = pd.DataFrame({INPUT_COLUMN: list(input_example)})
-    signature = mlflow.models.infer_signature(
-        example,
-        ["answer"] * len(example),
-        params={"temperature": config.temperature, "max_tokens": config.max_tokens},
-    )
+    signature = llm_signature(config, input_example)
     package_dir = str(Path(__file__).resolve().parent)
     active = mlflow.active_run()
     run = active or mlflow.start_run()
