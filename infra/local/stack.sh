@@ -79,6 +79,9 @@ pg_uri() { printf 'postgresql://%s:%s@%s:%s/%s' "$PG_USER" "$(pg_password)" "$HO
 
 hcurl() { curl --noproxy '*' -sf -m 10 "$@"; }
 
+# A process exists and is not a zombie (a zombie has exited; only its parent has not reaped it).
+alive() { [[ -r "/proc/$1/stat" ]] && ! awk '{exit ($3 == "Z") ? 0 : 1}' "/proc/$1/stat" 2>/dev/null; }
+
 # A port answers a TCP connect (something listens there).
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 
@@ -87,7 +90,7 @@ live_pid() {
   local file="$1" pattern="$2" pid
   [[ -s "$file" ]] || return 1
   pid="$(head -1 "$file")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || return 1
   tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern" || return 1
   echo "$pid"
 }
@@ -106,7 +109,7 @@ mlflow_healthy() {
 wait_ready() {
   local name="$1" fn="$2" pid="$3" log="$4" waited=0
   until "$fn"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       printf 'stack: ERROR: %s exited during startup; last lines of %s:\n' "$name" "$log" >&2
       tail -n 20 "$log" >&2 || true
       exit 1
@@ -126,7 +129,7 @@ stop_pid() {
   [[ "$group" == 1 ]] && target="-$pid"
   kill -TERM -- "$target" 2>/dev/null || true
   for i in $(seq 1 120); do
-    kill -0 "$pid" 2>/dev/null || return 0
+    alive "$pid" || return 0
     sleep 0.5
   done
   say "$name: pid $pid ignored SIGTERM for 60 s, sending SIGKILL"
@@ -196,9 +199,13 @@ pg_start() {
 }
 
 pg_stop() {
+  local pid i
   if pg_running_here; then
+    pid="$(head -1 "$PGDATA/postmaster.pid")"
     as_pg "$(pg_bin)/pg_ctl" -D "$PGDATA" -m fast -w -t 60 -s stop \
       || die "postgres did not stop; see $LOGS/postgresql.log"
+    # pg_ctl returns once postmaster.pid is gone, a moment before the process itself exits.
+    for i in $(seq 1 40); do alive "$pid" || break; sleep 0.25; done
     say "postgres: stopped"
   else
     say "postgres: not running"
@@ -274,9 +281,9 @@ mlflow_start() {
   echo "$pid" > "$RUN/mlflow.pid"
   wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log"
   # Warm every worker: a worker's first request is slow, and the next caller may hit a cold one.
-  local i
-  for i in $(seq 1 $((MLFLOW_WORKERS * 2))); do mlflow_healthy & done
-  wait
+  local i warm=()
+  for i in $(seq 1 $((MLFLOW_WORKERS * 2))); do mlflow_healthy & warm+=($!); done
+  wait "${warm[@]}" || true  # only the warm-up requests, not the server started above
   say "mlflow: started (pid $pid, port $MLFLOW_PORT) in $((SECONDS - t0))s"
 }
 
