@@ -38,9 +38,7 @@ need() {
 
 # Marker content for a venv: what was installed, from which inputs, with which interpreter.
 venv_stamp() { # $1 = input file(s) that define the venv
-  local py_version
-  py_version="$("$BOOTSTRAP_PYTHON" -c 'import sys; print(sys.version.split()[0])')"
-  printf 'python=%s\n' "$py_version"
+  printf 'python=%s\n' "$PY_VERSION"
   sha256sum "$@"
 }
 
@@ -65,12 +63,18 @@ command -v curl >/dev/null || pkgs+=(curl)
 command -v java >/dev/null || pkgs+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || pkgs+=(maven)
 command -v flock >/dev/null || pkgs+=(util-linux)
+# One interpreter call (pyenv shims are slow): version, and whether venv + ensurepip work.
+PY_VERSION="$("$BOOTSTRAP_PYTHON" -c 'import sys, ensurepip, venv; print(sys.version.split()[0])' \
+  2>/dev/null || true)"
 command -v "$BOOTSTRAP_PYTHON" >/dev/null || pkgs+=(python3)
-if ! "$BOOTSTRAP_PYTHON" -c 'import ensurepip, venv' 2>/dev/null; then pkgs+=(python3-venv); fi
+[[ -n "$PY_VERSION" ]] || pkgs+=(python3-venv)
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then pkgs+=(postgresql); fi
 if ! command -v psql >/dev/null; then pkgs+=(postgresql-client); fi
 if [[ ${#pkgs[@]} -gt 0 ]]; then
-  if need "Debian packages ${pkgs[*]}"; then apt_install "${pkgs[@]}"; fi
+  if need "Debian packages ${pkgs[*]}"; then
+    apt_install "${pkgs[@]}"
+    PY_VERSION="$("$BOOTSTRAP_PYTHON" -c 'import sys; print(sys.version.split()[0])')"
+  fi
 else
   say "ok: Debian packages (java, mvn, curl, python venv, $(ls -d /usr/lib/postgresql/*/bin \
 | sed 's#/usr/lib/postgresql/\([^/]*\)/bin#PostgreSQL \1#' | tr '\n' ' ' | sed 's/ $//'))"
@@ -79,9 +83,9 @@ fi
 mkdir -p "$TESTBED_HOME/lib"
 
 # ---------------------------------------------------------------- S3Mock exec jar
-# Opening the zip's central directory catches a truncated download.
-if [[ -s "$S3MOCK_JAR" ]] && "$BOOTSTRAP_PYTHON" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1])' \
-    "$S3MOCK_JAR" 2>/dev/null; then
+# A complete jar ends with the zip end-of-central-directory record (PK 05 06); a truncated one not.
+jar_complete() { [[ -s "$1" && "$(tail -c 22 "$1" | od -An -tx1 -N4 | tr -d ' ')" == 504b0506 ]]; }
+if jar_complete "$S3MOCK_JAR"; then
   say "ok: S3Mock $S3MOCK_VERSION ($S3MOCK_JAR)"
 elif need "S3Mock $S3MOCK_VERSION exec jar from Maven Central"; then
   # Run outside the repository so Maven does not read the project's pom.xml.
@@ -91,7 +95,7 @@ elif need "S3Mock $S3MOCK_VERSION exec jar from Maven Central"; then
     -DoutputDirectory="$TESTBED_HOME/lib") \
     || die "Maven could not fetch com.adobe.testing:s3mock:$S3MOCK_VERSION:jar:exec;" \
       "check that Maven Central is reachable (mvn -v, ~/.m2/settings.xml)"
-  [[ -s "$S3MOCK_JAR" ]] || die "Maven finished but $S3MOCK_JAR is missing"
+  jar_complete "$S3MOCK_JAR" || die "Maven finished but $S3MOCK_JAR is missing or truncated"
 fi
 
 # ---------------------------------------------------------------- venvs
