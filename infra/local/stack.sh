@@ -304,7 +304,10 @@ cmd_start() {
   lock
   if ! "$SCRIPT_DIR/setup.sh" --check >/dev/null 2>&1; then
     say "setup: something is missing, running infra/local/setup.sh"
-    "$SCRIPT_DIR/setup.sh" 9>&-
+    # A failed step (e.g. the Python-side venv) need not block the services; each service
+    # below stops with a clear error if its own software is missing.
+    "$SCRIPT_DIR/setup.sh" 9>&- || say "stack: WARNING: setup.sh failed (see above); starting" \
+      "with what is installed"
   fi
   mkdir -p "$LOGS" "$RUN"
   pg_start
