@@ -171,7 +171,7 @@ public final class EvalTable implements Iterable<EvalRow>, AutoCloseable {
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT) {
         throw new EvalTableException("eval table " + source + ": column name #" + names.size()
-            + " is " + t + " at " + where(p.currentLocation()) + "; names must be strings");
+            + " is " + t + " at " + where(p.currentTokenLocation()) + "; names must be strings");
       }
       names.add(p.getText());
     }
@@ -182,7 +182,7 @@ public final class EvalTable implements Iterable<EvalRow>, AutoCloseable {
       String rule) {
     if (found != wanted) {
       throw new EvalTableException("eval table " + source + ": " + rule + ", but found " + found
-          + " at " + where(p.currentLocation()));
+          + " at " + where(p.currentTokenLocation()));
     }
   }
 
@@ -341,8 +341,10 @@ public final class EvalTable implements Iterable<EvalRow>, AutoCloseable {
         case VALUE_STRING:
           return parser.getText();
         case VALUE_NUMBER_INT:
-          return parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-              ? parser.getDoubleValue() : parser.getLongValue();
+          if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            return Double.valueOf(parser.getDoubleValue());
+          }
+          return Long.valueOf(parser.getLongValue());
         case VALUE_NUMBER_FLOAT:
           return parser.getDoubleValue();
         case VALUE_TRUE:
@@ -365,8 +367,13 @@ public final class EvalTable implements Iterable<EvalRow>, AutoCloseable {
 
   private static EvalTableException malformed(String source, JsonProcessingException e) {
     return new EvalTableException("eval table " + source + " is not valid JSON at "
-        + where(e.getLocation()) + ": " + e.getOriginalMessage() + ". Fix: re-download or "
+        + where(e.getLocation()) + ": " + cleanMessage(e) + ". Fix: re-download or "
         + "re-log the artifact; a truncated upload ends like this", e);
+  }
+
+  private static String cleanMessage(JsonProcessingException e) {
+    // Jackson hides the source ("REDACTED"); the table name is already in our message.
+    return e.getOriginalMessage().replaceAll("\\[Source: REDACTED[^;]*; ", "[");
   }
 
   static String where(JsonLocation location) {

@@ -225,7 +225,8 @@ public final class MlflowWriteBack {
           + "names may only contain letters, digits, underscores (_), dashes (-), periods (.), "
           + "spaces, colons (:) and slashes (/). Fix: replace the other characters, e.g. with _");
     }
-    if (!normalisedPath(key).equals(key)) {
+    String norm = normalisedPath(key);
+    if (!norm.equals(key) || norm.equals(".") || norm.startsWith("..") || norm.startsWith("/")) {
       throw new IllegalArgumentException(kind + " key '" + key + "' is not accepted by MLflow: "
           + "as a path it would resolve to '" + normalisedPath(key) + "' (no leading '/', '//', "
           + "'.' or '..' segments, or trailing '/'). Fix: use '" + normalisedPath(key)

@@ -133,6 +133,10 @@ public final class RunReference {
       throw invalid("run reference " + file + " sets both 'run_ids' and 'experiment_name'. Fix: "
           + "keep one of them (run_ids names runs exactly)");
     }
+    if (runNames != null && experimentName == null) {
+      throw invalid("run reference " + file + ": field 'run_names' needs 'experiment_name' (run "
+          + "names are unique only within an experiment)");
+    }
     if (runIds == null && experimentName == null) {
       throw invalid("run reference " + file + " names no runs: field 'run_ids' or "
           + "'experiment_name' is required; fields present: " + fieldNames(ref) + ". Fix: add "
@@ -141,10 +145,6 @@ public final class RunReference {
     if (runIds != null && runIds.isEmpty()) {
       throw invalid("run reference " + file + ": field 'run_ids' is empty. Fix: list at least one "
           + "run id");
-    }
-    if (runNames != null && experimentName == null) {
-      throw invalid("run reference " + file + ": field 'run_names' needs 'experiment_name' (run "
-          + "names are unique only within an experiment)");
     }
     TrackingServer server;
     try {
@@ -203,14 +203,18 @@ public final class RunReference {
     try (JsonParser p = EvalTable.JSON.createParser(file.toFile())) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw invalid(file + " is not a JSON object (starts with " + p.currentToken() + " at "
-            + EvalTable.where(p.currentLocation()) + "). Fix: give a run-reference JSON, an "
+            + EvalTable.where(p.currentTokenLocation()) + "). Fix: give a run-reference JSON, an "
             + "exported run directory or an eval_results_table.json in pandas split layout");
       }
       JsonToken t = p.nextToken();
       return t == JsonToken.FIELD_NAME ? p.currentName() : null;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw invalid(file + " is not valid JSON at " + EvalTable.where(e.getLocation()) + ": "
+          + e.getOriginalMessage() + ". Fix: give a run-reference JSON, an exported run directory "
+          + "or an eval_results_table.json");
     } catch (IOException e) {
-      throw invalid(file + " is not valid JSON: " + e.getMessage() + ". Fix: give a run-reference "
-          + "JSON, an exported run directory or an eval_results_table.json");
+      throw new MlflowRunException(MlflowRunException.Kind.IO, "cannot read " + file + ": " + e,
+          e);
     }
   }
 

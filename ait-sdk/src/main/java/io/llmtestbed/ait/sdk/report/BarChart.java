@@ -56,6 +56,11 @@ public final class BarChart {
     System.setProperty("java.awt.headless", "true");
   }
 
+  // Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+  private static final Color[] PALETTE = {new Color(0x0072B2), new Color(0xE69F00),
+      new Color(0x009E73), new Color(0xCC79A7), new Color(0x56B4E9), new Color(0xD55E00),
+      new Color(0xF0E442), new Color(0x999999)};
+
   /** One bar: a value with optional interval bounds. */
   public record Bar(String category, String series, double value, Double lower, Double upper) {
   }
@@ -149,6 +154,9 @@ public final class BarChart {
           ItemLabelAnchor.INSIDE6, TextAnchor.BOTTOM_CENTER));
     }
     CategoryPlot plot = new CategoryPlot(dataset, categoryAxis, valueAxis, renderer);
+    for (int i = 0; i < dataset.getRowCount(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    }
     plot.setOrientation(PlotOrientation.VERTICAL);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(new Color(0xCCCCCC));
@@ -157,6 +165,10 @@ public final class BarChart {
     JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, legend);
     chart.setBackgroundPaint(Color.WHITE);
     theme().apply(chart);
+    // The theme resets series paints; apply the palette again after it.
+    for (int i = 0; i < dataset.getRowCount(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    }
     if (legend) {
       chart.getLegend().setPosition(RectangleEdge.BOTTOM);
     }
