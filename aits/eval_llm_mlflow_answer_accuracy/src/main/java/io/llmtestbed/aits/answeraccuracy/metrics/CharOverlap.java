@@ -20,8 +20,8 @@ final class CharOverlap {
   private int[] touched = new int[1024];
 
   double charF1(String prediction, String reference) {
-    String ref = Normalizer.normalize(reference, Normalizer.Form.NFKC);
-    String pred = Normalizer.normalize(prediction, Normalizer.Form.NFKC);
+    String ref = nfkc(reference);
+    String pred = nfkc(prediction);
     int touchedCount = 0;
     int r = 0;
     for (int i = 0; i < ref.length(); ) {
@@ -72,6 +72,16 @@ final class CharOverlap {
       return 0.0;
     }
     return Overlap.fmeasure(same, p, r);
+  }
+
+  /** NFKC; ASCII text is its own NFKC form, so it skips the normaliser. */
+  static String nfkc(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return Normalizer.normalize(text, Normalizer.Form.NFKC);
+      }
+    }
+    return text;
   }
 
   /** Whitespace in the sense of Java's {@code isWhitespace} or a Unicode space separator. */

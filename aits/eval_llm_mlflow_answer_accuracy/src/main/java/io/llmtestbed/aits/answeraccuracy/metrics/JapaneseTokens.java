@@ -3,7 +3,6 @@ package io.llmtestbed.aits.answeraccuracy.metrics;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +26,7 @@ public final class JapaneseTokens {
 
   /** The form every text is given before tokenizing: NFKC, then root-locale lower case. */
   static String prepare(String text) {
-    return Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+    return CharOverlap.nfkc(text).toLowerCase(Locale.ROOT);
   }
 
   /** Appends the ids of the tokens of {@code text} (already {@link #prepare}d) to {@code out}. */

@@ -1,0 +1,135 @@
+package io.llmtestbed.aits.answeraccuracy;
+
+import io.llmtestbed.ait.sdk.mlflow.EvalRow;
+import io.llmtestbed.ait.sdk.mlflow.EvalTable;
+import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
+import io.llmtestbed.ait.sdk.report.CsvWriter;
+import io.llmtestbed.ait.sdk.runtime.AitException;
+import io.llmtestbed.aits.answeraccuracy.metrics.MetricEngine;
+import io.llmtestbed.aits.answeraccuracy.metrics.RowScores;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * Streams one run's eval table through the metric engine: one row in memory at a time, scores
+ * kept column-wise in {@link RunScores}, each row also written to the per-row CSV.
+ */
+final class RunScorer {
+  /** The column that pairs rows of two runs when both tables have it (the demo guarantees it). */
+  static final String KEY_COLUMN = "question_id";
+  /** Category of every row when the table has no category column. */
+  static final String ALL = "(all)";
+  /** Header of the per-row scores CSV download. */
+  static final List<String> ROW_CSV_HEADER = List.of("run", "run_id", "row", KEY_COLUMN,
+      "category", "language", "null_prediction", "exact_match", "token_f1", "rouge_l",
+      "token_f1_ja", "rouge_l_ja", "char_f1", "judge_score");
+  private static final long PROGRESS_EVERY = 250_000;
+
+  private final Settings settings;
+  private final MetricEngine engine;
+  private final Logger log;
+
+  RunScorer(Settings settings, Logger log) {
+    this.settings = settings;
+    this.engine = new MetricEngine(settings.language(), settings.normalization());
+    this.log = log;
+  }
+
+  /**
+   * Scores every row of the run's table.
+   *
+   * @param label the run's name in outputs
+   * @throws AitException E102 when the table lacks the configured columns, has no row to score,
+   *     or every prediction is null
+   */
+  RunScores score(MlflowRunSource source, String label, CsvWriter rowCsv) {
+    try (EvalTable table = source.evalTable()) {
+      Map<String, String> required = new LinkedHashMap<>();
+      required.put(settings.predictionColumn(), "prediction_column");
+      required.put(settings.targetColumn(), "target_column");
+      table.requireColumns(required);
+      boolean hasCategory = table.hasColumn(settings.categoryColumn());
+      boolean hasJudge = table.hasColumn(settings.judgeColumn());
+      boolean keyed = table.hasColumn(KEY_COLUMN);
+      if (!hasCategory) {
+        log.warn("Run {}: no column '{}' (parameter category_column) among {}; every row goes "
+            + "to category '{}'", label, settings.categoryColumn(), table.columns(), ALL);
+      }
+      RunScores scores = new RunScores(label, source.run().runId(), keyed);
+      for (EvalRow row : table) {
+        String reference = row.string(settings.targetColumn());
+        if (reference == null) {
+          scores.skipNullReference();
+          continue;
+        }
+        String prediction = row.string(settings.predictionColumn());
+        String category = hasCategory ? row.string(settings.categoryColumn()) : ALL;
+        String key = keyed ? row.string(KEY_COLUMN) : null;
+        Double judge = hasJudge ? row.number(settings.judgeColumn()) : null;
+        RowScores s = engine.score(prediction, reference);
+        scores.add(row.index(), key, category == null ? ALL : category, s, judge);
+        writeRow(rowCsv, scores, row.index(), key, category, s, judge);
+        if (scores.rowsRead() % PROGRESS_EVERY == 0) {
+          log.info("Run {}: {} rows scored", label, scores.rowsRead());
+        }
+      }
+      check(source, label, scores);
+      log.info("Run {}: {} rows read, {} scored ({} Japanese), {} null predictions counted as "
+          + "wrong, {} rows without a reference skipped", label, scores.rowsRead(),
+          scores.rows(), scores.japaneseRows(), scores.nullPredictions(), scores.nullReferences());
+      return scores;
+    }
+  }
+
+  private void check(MlflowRunSource source, String label, RunScores scores) {
+    if (scores.rowsRead() == 0) {
+      throw AitException.invalidInput("eval table of " + source.describe() + " has no rows "
+          + "(\"data\" is empty), so there is nothing to measure. Fix: log the evaluation with "
+          + "at least one row, or remove this run from the evaluation_runs inventory");
+    }
+    if (scores.rows() == 0) {
+      throw AitException.invalidInput("eval table of " + source.describe() + ": all "
+          + scores.rowsRead() + " rows have a null '" + settings.targetColumn() + "' (parameter "
+          + "target_column), so no row has a reference to compare with. Fix: set target_column "
+          + "to the column holding the reference answers");
+    }
+    if (scores.nullPredictions() == scores.rows()) {
+      throw AitException.invalidInput("eval table of " + source.describe() + ": all "
+          + scores.rows() + " predictions in column '" + settings.predictionColumn()
+          + "' (parameter prediction_column) are null, so the model answered nothing. Fix: set "
+          + "prediction_column to the column holding the model's answers, or re-run the model");
+    }
+    if (scores.nullPredictions() > 0) {
+      log.warn("Run {}: {} of {} predictions are null; each counts as wrong (score 0 on every "
+          + "measure) and scoring continues", label, scores.nullPredictions(), scores.rows());
+    }
+    if (scores.nullReferences() > 0) {
+      log.warn("Run {}: {} of {} rows have a null reference ('{}') and are left out of every "
+          + "measure", label, scores.nullReferences(), scores.rowsRead(),
+          settings.targetColumn());
+    }
+  }
+
+  private static void writeRow(CsvWriter csv, RunScores scores, long index, String key,
+      String category, RowScores s, Double judge) {
+    List<Object> cells = new ArrayList<>(ROW_CSV_HEADER.size());
+    cells.add(scores.label());
+    cells.add(scores.runId());
+    cells.add(index);
+    cells.add(key);
+    cells.add(category);
+    cells.add(s.language().parameterValue());
+    cells.add(s.nullPrediction() ? 1 : 0);
+    cells.add((int) s.exactMatch());
+    cells.add(s.tokenF1());
+    cells.add(s.rougeL());
+    cells.add(s.tokenF1Ja());
+    cells.add(s.rougeLJa());
+    cells.add(s.charF1());
+    cells.add(judge);
+    csv.row(cells);
+  }
+}
