@@ -266,9 +266,12 @@ mlflow_start() {
     "infra/local/setup.sh"
   # setsid: own process group, so stop reaches the uvicorn workers too. The URI names the driver:
   # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, and the venv has psycopg2-binary.
+  # Checksums "when_required": boto3 otherwise creates multipart uploads (artifacts > 8 MB) with
+  # CRC32, and S3Mock then rejects CompleteMultipartUpload for lacking per-part checksums.
   env MLFLOW_S3_ENDPOINT_URL="http://$HOST:$S3_PORT" \
     AWS_ACCESS_KEY_ID="$AWS_KEY" AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
     AWS_DEFAULT_REGION="$AWS_REGION" AWS_EC2_METADATA_DISABLED=true \
+    AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required \
     MLFLOW_SERVER_ALLOWED_HOSTS="$HOST:$MLFLOW_PORT,localhost:$MLFLOW_PORT,$HOST,localhost" \
     MLFLOW_SERVER_ENABLE_JOB_EXECUTION="${TESTBED_MLFLOW_JOBS:-false}" \
     NO_PROXY="$HOST,localhost" no_proxy="$HOST,localhost" \
@@ -358,7 +361,9 @@ cmd_env() {
     "MLFLOW_S3_ENDPOINT_URL=http://$HOST:$S3_PORT" \
     "AWS_ACCESS_KEY_ID=$AWS_KEY" \
     "AWS_SECRET_ACCESS_KEY=$AWS_SECRET" \
-    "AWS_DEFAULT_REGION=$AWS_REGION"; do
+    "AWS_DEFAULT_REGION=$AWS_REGION" \
+    "AWS_REQUEST_CHECKSUM_CALCULATION=when_required" \
+    "AWS_RESPONSE_CHECKSUM_VALIDATION=when_required"; do
     printf 'export %s=%q\n' "${v%%=*}" "${v#*=}"
   done
 }

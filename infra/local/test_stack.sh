@@ -145,7 +145,8 @@ expect_eq "log-metric answers 200" 200 "$(code -X POST -H 'Content-Type: applica
 art="$TESTBED_HOME/upload"
 mkdir -p "$art"
 printf '{"columns": ["question_id", "outputs"], "data": [["q1", "42"]]}' > "$art/table.json"
-head -c 3000000 /dev/urandom > "$art/blob.bin"
+# 20 MB: above boto3's 8 MB multipart threshold and S3Mock's default 10 MB request limit.
+head -c 20000000 /dev/urandom > "$art/blob.bin"
 art_path="$exp_id/$run_id/artifacts"
 for f in table.json blob.bin; do
   expect_eq "upload $f through the artifact proxy" 200 "$(code -X PUT --data-binary "@$art/$f" \
