@@ -58,6 +58,13 @@ apt_install() {
   apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+# One installer at a time per software home (lib/ may be a symlink shared by a test stack).
+mkdir -p "$TESTBED_HOME/lib"
+if [[ $CHECK_ONLY -eq 0 ]]; then
+  exec 8>"$TESTBED_HOME/lib/setup.lock"
+  flock -w 1200 8 || die "another setup.sh holds $TESTBED_HOME/lib/setup.lock for 20 minutes"
+fi
+
 pkgs=()
 command -v curl >/dev/null || pkgs+=(curl)
 command -v java >/dev/null || pkgs+=(openjdk-17-jre-headless)
@@ -79,8 +86,6 @@ else
   say "ok: Debian packages (java, mvn, curl, python venv, $(ls -d /usr/lib/postgresql/*/bin \
 | sed 's#/usr/lib/postgresql/\([^/]*\)/bin#PostgreSQL \1#' | tr '\n' ' ' | sed 's/ $//'))"
 fi
-
-mkdir -p "$TESTBED_HOME/lib"
 
 # ---------------------------------------------------------------- S3Mock exec jar
 # A complete jar ends with the zip end-of-central-directory record (PK 05 06); a truncated one not.
