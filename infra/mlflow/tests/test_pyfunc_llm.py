@@ -244,3 +244,24 @@ def test_should_log_register_alias_and_load_when_logging_to_the_stack(
 def test_should_require_registered_name_when_alias_is_given():
     with pytest.raises(LlmConfigError, match="alias 'champion' needs registered_model_name"):
         log_llm_model({"base_url": "http://h/v1", "model": "m"}, alias="champion")
+
+
+def test_should_time_out_and_retry_when_endpoint_is_slower_than_timeout(tmp_path):
+    script = Script.from_mapping({"latency_seconds": 0.5})
+    with ScriptedLlmServer(script) as server:
+        model = _saved_model(
+            tmp_path,
+            {
+                "base_url": server.base_url,
+                "model": "m",
+                "timeout_seconds": 0.1,
+                "max_retries": 1,
+                "retry_backoff_seconds": 0.01,
+            },
+        )
+        with pytest.raises(LlmCallError) as error:
+            model.predict(["q"])
+
+        assert "failed after 2 attempt(s)" in str(error.value)
+        assert "ReadTimeout" in str(error.value)
+        assert server.call_count == 2
