@@ -198,7 +198,7 @@ public final class ManifestValidator {
         Set<String> names = unique(items, "parameters");
         for (Item it : items) {
             unknownKeys(it.node, it.path, PARAMETER_KEYS);
-            optionalString(it.node, it.path, "description");
+            requiredString(it.node, it.path, "description");
             Optional<ValueType> type = valueType(it, "parameter");
             Optional<String> def = requiredString(it.node, it.path, "default_val");
             optionalString(it.node, it.path, "depends_on_parameter");
@@ -224,7 +224,7 @@ public final class ManifestValidator {
         unique(items, "inventories");
         for (Item it : items) {
             unknownKeys(it.node, it.path, INVENTORY_KEYS);
-            optionalString(it.node, it.path, "description");
+            requiredString(it.node, it.path, "description");
             requiredString(it.node, it.path, "type").ifPresent(t -> {
                 if (InventoryType.fromWire(t).isEmpty()) {
                     error(it.path + ".type", "must be one of dataset|executable_model|model|"
@@ -315,7 +315,7 @@ public final class ManifestValidator {
         unique(measures, "report.measures");
         for (Item it : measures) {
             unknownKeys(it.node, it.path, MEASURE_KEYS);
-            optionalString(it.node, it.path, "description");
+            requiredString(it.node, it.path, "description");
             Optional<ValueType> type = valueType(it, "measure");
             requiredString(it.node, it.path, "structure").ifPresent(s -> {
                 if (Structure.fromWire(s).isEmpty()) {
@@ -337,7 +337,7 @@ public final class ManifestValidator {
         unique(resources, "report.resources");
         for (Item it : resources) {
             unknownKeys(it.node, it.path, RESOURCE_KEYS);
-            optionalString(it.node, it.path, "description");
+            requiredString(it.node, it.path, "description");
             requiredString(it.node, it.path, "type").ifPresent(t -> {
                 if (ResourceType.fromWire(t).isEmpty()) {
                     error(it.path + ".type", "must be one of text|picture|table (Qunomon rejects"
@@ -353,7 +353,7 @@ public final class ManifestValidator {
         Set<String> names = unique(items, "downloads");
         for (Item it : items) {
             unknownKeys(it.node, it.path, DOWNLOAD_KEYS);
-            optionalString(it.node, it.path, "description");
+            requiredString(it.node, it.path, "description");
         }
         if (root.path("downloads").isArray() && !names.contains(Download.LOG)) {
             error("downloads", "must contain the download \"Log\" (the SDK always writes ait.log"

@@ -241,7 +241,10 @@ public final class AitMain {
         }
         Throwable cause = x.getCause();
         for (int i = 0; cause != null && cause != x && i < MAX_CAUSES; i++) {
-            sb.append("\ncaused by: ").append(describe(cause));
+            // a cause whose message the text already quotes adds nothing for a person
+            if (cause.getMessage() == null || !sb.toString().contains(cause.getMessage())) {
+                sb.append("\ncaused by: ").append(describe(cause));
+            }
             cause = cause.getCause();
         }
         if (cause != null) {
