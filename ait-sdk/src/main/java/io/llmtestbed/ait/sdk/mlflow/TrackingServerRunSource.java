@@ -84,11 +84,24 @@ public final class TrackingServerRunSource implements MlflowRunSource {
       return response.body();
     }
     String body = drain(response.body());
-    if (status == 404) {
+    // MLflow 3 answers a missing S3 object with HTTP 500 (INTERNAL_ERROR wrapping a 404), so
+    // any failure other than auth is checked against the listing before it is reported.
+    if (status != 401 && status != 403 && !exists(p)) {
       throw ArtifactPaths.missing(this, p);
     }
     server.checkArtifactStatus(status, body, target, "download '" + p + "'");
-    throw new IllegalStateException("unreachable");
+    throw new IllegalStateException("unreachable: status " + status + " passed the check");
+  }
+
+  private boolean exists(String path) {
+    int slash = path.lastIndexOf('/');
+    String parent = slash < 0 ? "" : path.substring(0, slash);
+    try {
+      return listArtifacts(parent).stream().anyMatch(e -> e.path().equals(path)
+          && !e.directory());
+    } catch (MlflowRunException e) {
+      return true; // cannot tell; report the download failure itself
+    }
   }
 
   /** The URL a file of this run is downloaded from. */
