@@ -133,6 +133,8 @@ public final class AitOutput {
             }
             return String.valueOf((long) value);
         }
+        // LIMIT: Java's shortest round-trip text ("1.0E-5"), not Python's repr ("1e-05"); both
+        // parse with float(), which is all Qunomon does with it.
         return Double.toString(value);
     }
 

@@ -58,6 +58,7 @@ public record MachineInfo(String cpuBrand, String cpuArch, String cpuClocks, Str
                 }
             }
         }
+        // LIMIT: counts the host's processors as py-cpuinfo does, not a container's CPU quota.
         long procLines = cpuinfo.lines().filter(l -> l.startsWith("processor")).count();
         String cores = String.valueOf(procLines > 0 ? procLines : Math.max(1, processors));
         String memory = memTotal(meminfo);

@@ -227,6 +227,8 @@ public final class LocalRunner implements Callable<Integer> {
         return new LocalRun(jobId, runId, inputDir, outputFile, status, stderr, output);
     }
 
+    // LIMIT: runs a JVM on this machine, not the AIT's container image: paths are under --root
+    // instead of /usr/local/qai, and the image's Dockerfile and dependencies are not exercised.
     private static int launch(Request r, Path inputDir) throws IOException, InterruptedException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();

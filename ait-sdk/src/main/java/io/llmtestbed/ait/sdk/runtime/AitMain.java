@@ -58,6 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class AitMain {
 
     /** Time zone of the timestamps; the Python SDK's timer is fixed at JST (+0900). */
+    // LIMIT: fixed at +0900 like the Python SDK, not the machine's zone; not configurable.
     public static final ZoneOffset TIME_ZONE = ZoneOffset.ofHours(9);
 
     static final String UNKNOWN = "unknown";
@@ -86,6 +87,8 @@ public final class AitMain {
     public static int execute(Ait ait, String[] args, PrintStream err) {
         OffsetDateTime start = now();
         if (args == null || args.length != 1) {
+            // LIMIT: with no input directory there is nowhere to write ait.output.json; the
+            // platform always passes one argument, so only a person can get here.
             err.println("usage: java -jar <ait>.jar <input-dir>   (one argument, the directory"
                     + " holding ait.input.json, e.g. /usr/local/qai/mnt/ip/job_args/1/1; got "
                     + (args == null ? 0 : args.length) + " arguments; no ait.output.json"

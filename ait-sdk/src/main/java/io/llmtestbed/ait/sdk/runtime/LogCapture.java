@@ -32,6 +32,8 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Starts writing to {@code file} (appending; parent directories created). */
+    // LIMIT: only SLF4J records are captured; text printed with System.out/err (or by native
+    // code) goes to the console only, not to ait.log.
     static LogCapture start(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();

@@ -124,6 +124,31 @@ class LocalRunnerTest {
     }
 
     @Test
+    void should_run_jar_as_subprocess_when_jar_given() throws Exception {
+        Path jar = tmp.resolve("sample-ait.jar");
+        java.util.jar.Manifest mf = new java.util.jar.Manifest();
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS,
+                SampleAit.class.getName());
+        // a thin jar whose Class-Path points at this JVM's classpath (test classes included)
+        mf.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH,
+                String.join(" ", java.util.Arrays.stream(System.getProperty("java.class.path")
+                        .split(java.io.File.pathSeparator)).map(e -> Path.of(e).toUri()
+                        .toString()).toList()));
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), mf)) {
+            out.flush();
+        }
+
+        LocalRun r = LocalRunner.run(new LocalRunner.Request(jar, null, null,
+                Map.of("answers", List.of(csv())), Map.of(), tmp.resolve("qai"), 4, 9, null));
+
+        assertThat(r.succeeded()).as(r.stderr()).isTrue();
+        assertThat(r.outputFile()).isEqualTo(tmp.resolve("qai/mnt/ip/job_result/4/9/"
+                + "ait.output.json"));
+        assertThat(r.measures()).extracting(OutputEntry::name).contains("accuracy");
+    }
+
+    @Test
     void should_reject_usage_when_neither_jar_nor_main_class_given() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CommandLine cli = new CommandLine(new LocalRunner());
