@@ -81,6 +81,7 @@ def select_metrics(
     added = offline_equivalents(model_type, skipped, has_targets=has_targets)
     if not skipped:
         return model_type, [*added, *extra_metrics], {}
+    # LIMIT: with model_type=None MLflow's UI does not label the run by type; the tags do.
     working = [builtin_metric(n) for n in BUILTIN_METRICS[model_type] if n not in skipped]
     return None, [*working, *added, *extra_metrics], skipped
 

@@ -75,6 +75,7 @@ print("PROBE_RESULT " + json.dumps(out))
 """
 
 
+# LIMIT: two sample rows decide; a metric failing only on real rows still fails the evaluation.
 @functools.cache
 def _probe(names: tuple[str, ...]) -> tuple[ProbeResult, ...]:
     try:
@@ -176,6 +177,7 @@ def rouge_metric(rouge_type: str = "rougeL", *, char_level: bool = False) -> Eva
     )
 
 
+# LIMIT: characters, not tokens: no tokenizer file can be fetched offline.
 def output_chars_metric() -> EvaluationMetric:
     """Length of each output in characters: the offline stand-in for ``token_count`` (no
     tokenizer file needed; characters are not tokens, hence the different name)."""
@@ -194,6 +196,7 @@ def offline_equivalents(
     for reference-based runs ROUGE-L (default and character tokenizer) plus the ROUGE family
     for summarization when the built-ins are skipped."""
     skipped = set(skipped)
+    # LIMIT: toxicity has no offline equivalent (it needs a Hugging Face model download).
     metrics: list[EvaluationMetric] = []
     if "token_count" in skipped:
         metrics.append(output_chars_metric())

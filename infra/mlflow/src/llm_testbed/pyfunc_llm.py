@@ -185,6 +185,7 @@ class OpenAiChatModel(mlflow.pyfunc.PythonModel):
             self.load_context(context)
         assert self._config is not None  # for type checkers; load_context sets it or raises
         config = self._override(self._config, params or {})
+        # LIMIT: one request at a time, no batching or concurrency (enough for local endpoints).
         return [self._complete(config, prompt) for prompt in _prompts(model_input)]
 
     @staticmethod
