@@ -80,7 +80,12 @@ pg_uri() { printf 'postgresql://%s:%s@%s:%s/%s' "$PG_USER" "$(pg_password)" "$HO
 hcurl() { curl --noproxy '*' -sf -m 10 "$@"; }
 
 # A process exists and is not a zombie (a zombie has exited; only its parent has not reaped it).
-alive() { [[ -r "/proc/$1/stat" ]] && ! awk '{exit ($3 == "Z") ? 0 : 1}' "/proc/$1/stat" 2>/dev/null; }
+alive() {
+  local st
+  st="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  st="${st##*) }"  # the state follows the parenthesised command name, which may contain spaces
+  [[ "${st%% *}" != Z ]]
+}
 
 # A port answers a TCP connect (something listens there).
 port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
@@ -107,19 +112,18 @@ mlflow_healthy() {
 
 # wait_ready NAME HEALTH_FN PID LOG
 wait_ready() {
-  local name="$1" fn="$2" pid="$3" log="$4" waited=0
+  local name="$1" fn="$2" pid="$3" log="$4" t0=$SECONDS
   until "$fn"; do
     if ! alive "$pid"; then
       printf 'stack: ERROR: %s exited during startup; last lines of %s:\n' "$name" "$log" >&2
       tail -n 20 "$log" >&2 || true
       exit 1
     fi
-    if [[ $waited -ge $TIMEOUT ]]; then
+    if [[ $((SECONDS - t0)) -ge $TIMEOUT ]]; then
       die "$name did not answer within ${TIMEOUT}s (pid $pid still running); see $log" \
         "(raise TESTBED_START_TIMEOUT if the machine is busy)"
     fi
     sleep 1
-    waited=$((waited + 1))
   done
 }
 
