@@ -164,20 +164,20 @@ def test_should_log_runs_as_the_contract_says_and_reuse_them_when_called_again(
 
 
 @pytest.mark.integration
-def test_should_write_run_reference_when_demo_cli_runs_against_the_contract_experiments(
+def test_should_write_run_references_when_demo_cli_runs_against_the_contract_experiments(
     stack, tmp_path
 ):
-    reference = tmp_path / "ref.json"
+    jmt_ref, fs_ref = tmp_path / "jmt.json", tmp_path / "fs.json"
 
     done = subprocess.run(
         [
             sys.executable,
             "-m",
             "llm_testbed.demo",
-            "--datasets",
-            JMT_DATASET,
             "--run-reference-out",
-            str(reference),
+            str(jmt_ref),
+            "--factscore-run-reference-out",
+            str(fs_ref),
         ],
         capture_output=True,
         text=True,
@@ -186,14 +186,19 @@ def test_should_write_run_reference_when_demo_cli_runs_against_the_contract_expe
     )
 
     assert done.returncode == 0, done.stderr[-2000:]
-    ref = json.loads(reference.read_text())
-    runs = [mlflow.MlflowClient().get_run(i) for i in ref["run_ids"]]
-    assert ref["tracking_uri"] == stack["MLFLOW_TRACKING_URI"]
-    assert [r.info.run_name for r in runs] == list(JMT_MODELS)
-    assert {mlflow.get_experiment(r.info.experiment_id).name for r in runs} == {
-        "demo-japanese-mt-bench"
-    }
+    client = mlflow.MlflowClient()
+    for path, experiment, names in (
+        (jmt_ref, "demo-japanese-mt-bench", list(JMT_MODELS)),
+        (fs_ref, "demo-factscore-bios", ["ChatGPT", "InstructGPT"]),
+    ):
+        ref = json.loads(path.read_text())
+        runs = [client.get_run(i) for i in ref["run_ids"]]
+        assert ref["tracking_uri"] == stack["MLFLOW_TRACKING_URI"]
+        assert [r.info.run_name for r in runs] == names
+        assert {mlflow.get_experiment(r.info.experiment_id).name for r in runs} == {experiment}
+        assert all(r.info.status == "FINISHED" for r in runs)
     assert done.stdout.count("japanese-mt-bench\t") == 3
+    assert done.stdout.count("factscore-bios\t") == 2
 
 
 @pytest.mark.integration

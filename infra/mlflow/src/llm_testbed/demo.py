@@ -196,7 +196,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--run-reference-out",
         type=Path,
-        help="write a run-reference JSON with the run ids of --datasets",
+        help="write a run-reference JSON with the Japanese MT-Bench run ids (the input of the "
+        "answer-accuracy AIT)",
+    )
+    parser.add_argument(
+        "--factscore-run-reference-out",
+        type=Path,
+        help="write a run-reference JSON with the FActScore run ids",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -205,9 +211,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = log_demo(data_dir=args.data_dir, datasets=args.datasets)
     for r in runs:
         print(f"{r.dataset}\t{r.model_id}\t{r.run_id}\t{'reused' if r.reused else 'logged'}")
-    if args.run_reference_out:
-        write_run_reference(args.run_reference_out, runs)
-        print(f"run reference: {args.run_reference_out}")
+    outputs = (
+        (args.run_reference_out, JMT_DATASET),
+        (args.factscore_run_reference_out, FACTSCORE_DATASET),
+    )
+    for path, dataset in outputs:
+        if path is None:
+            continue
+        selected = [r for r in runs if r.dataset == dataset]
+        if not selected:
+            parser.error(f"a run reference for {dataset} needs --datasets to include {dataset}")
+        write_run_reference(path, selected)
+        print(f"run reference ({dataset}, {len(selected)} runs): {path}")
     return 0
 
 
