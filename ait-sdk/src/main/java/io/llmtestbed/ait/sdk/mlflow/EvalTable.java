@@ -87,6 +87,8 @@ public final class EvalTable implements Iterable<EvalRow>, AutoCloseable {
    */
   public static EvalTable open(String source, ArtifactOpener opener) {
     InputStream in = openStream(source, opener);
+    // LIMIT: only pandas orient="split" is read (what mlflow.log_table writes); "records",
+    // "columns" and parquet tables are rejected with a message naming the split layout.
     try {
       JsonParser p = JSON.createParser(in);
       List<String> columns = null;

@@ -176,6 +176,8 @@ public final class MlflowWriteBack {
           + "--artifacts-destination, so new runs get mlflow-artifacts:/ roots");
     }
     URI target = URI.create(root + "/" + ArtifactPaths.encodePath(artifactPath));
+    // LIMIT: one streamed PUT per file; the proxy's multipart endpoints (mpu/create...) are not
+    // used, so files beyond the server's request limits (GBs) are not supported.
     server.upload(target, file, "upload '" + artifactPath + "' to " + run.describe());
   }
 

@@ -46,6 +46,8 @@ public final class RunExporter {
         bytes += copy(source, f.path(), out.resolve(ExportedRunDirectory.ARTIFACTS)
             .resolve(f.path()));
       }
+      // LIMIT: run.json holds latest metric values only (as runs/get returns them); metric
+      // histories, dataset inputs' rows and traces are not exported.
       // run.json last: its presence marks a complete export.
       writeAtomically(out.resolve(ExportedRunDirectory.RUN_JSON), source.runJson());
       LOG.info("Exported {} ({} artifact files, {} bytes) to {}", source.describe(),

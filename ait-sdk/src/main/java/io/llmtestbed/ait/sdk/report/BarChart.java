@@ -75,6 +75,7 @@ public final class BarChart {
   private final int height;
   private final boolean valueLabels;
 
+  // LIMIT: vertical bar charts only; no line, box or scatter plots yet.
   private BarChart(Builder b) {
     this.title = b.title;
     this.categoryAxisLabel = b.categoryAxisLabel;
