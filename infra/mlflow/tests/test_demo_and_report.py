@@ -38,6 +38,22 @@ def _raw_judgments() -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+def _independent_category_means() -> dict[str, dict[str, float]]:
+    """category -> model -> mean of the per-question (duplicates averaged) turn-1 scores."""
+    category = {
+        q["question_id"]: q["category"]
+        for q in map(json.loads, (DATA / JMT_DATASET / "question.jsonl").open())
+    }
+    per_key: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for j in _raw_judgments():
+        if j["turn"] == 1:
+            per_key[(j["model"], j["question_id"])].append(j["score"])
+    cells: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for (model, qid), scores in per_key.items():
+        cells[category[qid]][model].append(sum(scores) / len(scores))
+    return {c: {m: sum(v) / len(v) for m, v in by_model.items()} for c, by_model in cells.items()}
+
+
 def _independent_dedup_means() -> dict[str, float]:
     """Per model: average duplicate (model, question, turn 1) judgments, then average questions."""
     per_key: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -215,6 +231,9 @@ def test_should_report_judge_scores_reference_metrics_and_ait_metrics_from_the_r
     for r in jmt_runs:
         assert f"`{r.model_id}`" in text and f"`{r.run_id}`" in text
         assert f"| {means[r.model_id]:.3f} |" in text
+    for category, by_model in _independent_category_means().items():
+        cells = " | ".join(f"{by_model[m]:.2f}" for m in JMT_MODELS)
+        assert f"| {category} | {cells} |" in text
     assert "`answer_accuracy/exact_match` | 0.1250 | – | – |" in text
     assert "GPT-4" in text and "Recorded outputs, not live models" in text
     assert len(summary.charts) == 4
