@@ -115,7 +115,7 @@ public final class RunExporter {
       }
       try (TrackingServer server = TrackingServer.connect(trackingUri)) {
         ExportedRunDirectory dir = export(server, runId, out);
-        spec.commandLine().getOut().println("exported " + dir.describe() + " ("
+        spec.commandLine().getOut().println(dir.describe() + " ("
             + dir.listAllArtifacts().size() + " artifact files)");
         return 0;
       } catch (MlflowRunException | IllegalArgumentException e) {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -255,9 +254,7 @@ public final class RunReference {
 
   private static List<String> fieldNames(JsonNode node) {
     List<String> names = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
-      names.add(e.getKey());
-    }
+    node.fieldNames().forEachRemaining(names::add);
     return names;
   }
 

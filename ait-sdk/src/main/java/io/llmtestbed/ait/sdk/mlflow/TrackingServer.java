@@ -312,9 +312,9 @@ public final class TrackingServer implements AutoCloseable {
    * Base URI under which the files of an artifact root are served by the proxy, without a
    * trailing slash; e.g. {@code http://host/api/2.0/mlflow-artifacts/artifacts/1/<run>/artifacts}.
    *
-   * @throws MlflowRunException INVALID_REFERENCE if the root is not served by the proxy
+   * @return null when the root is not served by the proxy (e.g. an {@code s3://} root)
    */
-  URI proxyBase(String artifactUri, String runDescription) {
+  URI proxyBase(String artifactUri) {
     URI a = URI.create(artifactUri);
     String proxyPrefix = "/api/2.0/mlflow-artifacts/artifacts";
     if ("mlflow-artifacts".equals(a.getScheme())) {
@@ -334,7 +334,11 @@ public final class TrackingServer implements AutoCloseable {
     return null;
   }
 
-  /** GET an artifact; returns the open response (status checked by the caller). */
+  /**
+   * GET an artifact; returns the open response (status checked by the caller).
+   * LIMIT: the request timeout covers the wait for response headers only; a body that stalls
+   * mid-stream is not timed out (java.net.http has no read timeout for streamed bodies).
+   */
   HttpResponse<InputStream> sendForStream(URI target, String what) {
     HttpRequest request = requestBuilder(target).GET().build();
     return send(request, HttpResponse.BodyHandlers.ofInputStream(), what);
@@ -390,11 +394,6 @@ public final class TrackingServer implements AutoCloseable {
       throw new MlflowRunException(MlflowRunException.Kind.IO, "interrupted while trying to "
           + what, e);
     }
-  }
-
-  /** Parses a JSON object body of the artifact proxy. */
-  static JsonNode json(String body) {
-    return readTree(body);
   }
 
   /** Tags as the server currently has them (for read-modify-write of list-valued tags). */

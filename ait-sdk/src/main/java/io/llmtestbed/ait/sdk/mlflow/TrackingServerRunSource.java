@@ -118,7 +118,7 @@ public final class TrackingServerRunSource implements MlflowRunSource {
   /** Proxy URL of the artifact root, or null when the root is not served by the proxy. */
   URI artifactRoot() {
     String artifactUri = run().artifactUri();
-    return artifactUri == null ? null : server.proxyBase(artifactUri, describe());
+    return artifactUri == null ? null : server.proxyBase(artifactUri);
   }
 
   /** The raw runs/get JSON, re-fetched from the server. */

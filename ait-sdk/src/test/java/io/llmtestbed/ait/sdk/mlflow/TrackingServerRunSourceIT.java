@@ -126,7 +126,7 @@ class TrackingServerRunSourceIT {
             out.toString());
 
     assertThat(status).isZero();
-    assertThat(stdout.toString()).startsWith("exported exported run " + run.runId()
+    assertThat(stdout.toString()).startsWith("exported run " + run.runId()
         + " 'gpt-4o-mini' in " + out + " (2 artifact files)");
     assertThat(out.resolve("artifacts/eval_results_table.json")).isRegularFile();
   }
