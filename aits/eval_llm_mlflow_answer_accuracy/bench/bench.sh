@@ -5,6 +5,7 @@
 #
 #   bench/bench.sh                      # 100,000 rows engine bench, 1,000,000 rows end to end
 #   ROWS=20000 E2E_ROWS=100000 bench/bench.sh
+#   ROWS=0 bench/bench.sh               # only the end-to-end run (ROWS=0 skips the engine part)
 #
 # Needs: java 17, mvn, a Python with rouge-score ($TESTBED_PYTHON, else `python3` if it can
 # import rouge_score), /usr/bin/time (GNU time, for peak RSS). Set E2E_ROWS=0 to skip the
@@ -29,15 +30,19 @@ if [ ! -x /usr/bin/time ]; then
   exit 2
 fi
 
-# Peak RSS (kB) and wall seconds of a command, from GNU time -v; the command's stdout is kept.
+# Peak RSS (kB), wall seconds and CPU seconds (user + system, all threads) of a command, from
+# GNU time -v; the command's stdout is kept. CPU seconds are the fairer figure on a shared
+# machine: wall time also counts the time other processes held the cores.
 measure() {
   local name="$1"; shift
   /usr/bin/time -v "$@" >"$DIR/$name.out" 2>"$DIR/$name.time"
   RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DIR/$name.time")
+  CPU=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$DIR/$name.time")
   WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$DIR/$name.time" \
     | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
 }
 
+if [ "$ROWS" -gt 0 ]; then
 echo "== building the module's test classes and classpath"
 if ! (cd "$REPO" && mvn -q ${MAVEN_TARGET:--pl aits/eval_llm_mlflow_answer_accuracy -am} \
     test-compile dependency:build-classpath -Dmdep.outputFile="$DIR/cp.txt" \
@@ -54,25 +59,30 @@ echo "== generating $ROWS rows (half FActScore English, half Japanese MT-Bench)"
 echo "== Java engine, language=en (the same three measures as the Python side)"
 measure java-en java -cp "$CP" io.llmtestbed.aits.answeraccuracy.bench.EngineBench \
   "$DIR/pairs.jsonl" en
-JAVA_EN_WALL=$WALL; JAVA_EN_RSS=$RSS_KB; cat "$DIR/java-en.out"
+JAVA_EN_WALL=$WALL; JAVA_EN_RSS=$RSS_KB; JAVA_EN_CPU=$CPU; cat "$DIR/java-en.out"
 echo "== Java engine, language=auto (all measures, kuromoji on the Japanese rows)"
 measure java-auto java -cp "$CP" io.llmtestbed.aits.answeraccuracy.bench.EngineBench \
   "$DIR/pairs.jsonl" auto
-JAVA_AUTO_WALL=$WALL; JAVA_AUTO_RSS=$RSS_KB; cat "$DIR/java-auto.out"
+JAVA_AUTO_WALL=$WALL; JAVA_AUTO_RSS=$RSS_KB; JAVA_AUTO_CPU=$CPU; cat "$DIR/java-auto.out"
 echo "== Python rouge-score ROUGE-L + token F1 + exact match"
 measure python "$PYTHON" "$MODULE/src/test/python/rouge_reference.py" "$DIR/pairs.jsonl" --quiet
-PY_WALL=$WALL; PY_RSS=$RSS_KB; tail -1 "$DIR/python.time" >/dev/null
+PY_WALL=$WALL; PY_RSS=$RSS_KB; PY_CPU=$CPU
 
 echo
-echo "Engine benchmark: $ROWS rows, wall time including process start and JSON parsing"
-printf '%-46s %12s %12s %14s %10s\n' implementation seconds rows/s peak_RSS_MiB vs_python
+echo "Engine benchmark: $ROWS rows, including process start and JSON parsing;" \
+  "cpu = user + system seconds of all threads"
+printf '%-46s %8s %8s %9s %10s %9s %9s\n' implementation wall_s cpu_s rows/s rows/cpu_s \
+  peak_MiB cpu_ratio
 row() {
-  awk -v n="$1" -v w="$2" -v r="$3" -v rows="$ROWS" -v pw="$PY_WALL" 'BEGIN {
-    printf "%-46s %12.1f %12.0f %14.1f %9.1fx\n", n, w, rows / w, r / 1024, pw / w }'
+  awk -v n="$1" -v w="$2" -v c="$3" -v r="$4" -v rows="$ROWS" -v pc="$PY_CPU" 'BEGIN {
+    printf "%-46s %8.1f %8.1f %9.0f %10.0f %9.1f %8.1fx\n", n, w, c, rows / w, rows / c,
+      r / 1024, pc / c }'
 }
-row "python rouge-score (rougeL, token F1, EM)" "$PY_WALL" "$PY_RSS"
-row "java engine, language=en (same measures)" "$JAVA_EN_WALL" "$JAVA_EN_RSS"
-row "java engine, language=auto (+ kuromoji, char F)" "$JAVA_AUTO_WALL" "$JAVA_AUTO_RSS"
+row "python rouge-score (rougeL, token F1, EM)" "$PY_WALL" "$PY_CPU" "$PY_RSS"
+row "java engine, language=en (same measures)" "$JAVA_EN_WALL" "$JAVA_EN_CPU" "$JAVA_EN_RSS"
+row "java engine, language=auto (+ kuromoji, char F)" "$JAVA_AUTO_WALL" "$JAVA_AUTO_CPU" \
+  "$JAVA_AUTO_RSS"
+fi
 
 if [ "$E2E_ROWS" -gt 0 ]; then
   JAR="$MODULE/target/eval_llm_mlflow_answer_accuracy.jar"
@@ -93,7 +103,7 @@ if [ "$E2E_ROWS" -gt 0 ]; then
 JSON
   echo "== AIT end to end, java -Xmx512m -jar $(basename "$JAR")"
   measure e2e java -Xmx512m -jar "$JAR" "$RUN"
-  E2E_WALL=$WALL; E2E_RSS=$RSS_KB
+  E2E_WALL=$WALL; E2E_RSS=$RSS_KB; E2E_CPU=$CPU
   OUT="$RUN/mnt/ip/job_result/1/1/ait.output.json"
   SIZE_MB=$(du -m "$RUN/input/eval_results_table.json" | cut -f1)
   if grep -q '"Error"' "$OUT"; then
@@ -101,8 +111,8 @@ JSON
   fi
   echo
   echo "End to end: $E2E_ROWS rows (${SIZE_MB} MB table), -Xmx512m"
-  printf '%-46s %12s %12s %14s\n' run seconds rows/s peak_RSS_MiB
-  awk -v w="$E2E_WALL" -v r="$E2E_RSS" -v rows="$E2E_ROWS" 'BEGIN {
-    printf "%-46s %12.1f %12.0f %14.1f\n", "AIT (read, score, intervals, CSV/PNG, output)", w,
-      rows / w, r / 1024 }'
+  printf '%-46s %8s %8s %9s %9s\n' run wall_s cpu_s rows/s peak_MiB
+  awk -v w="$E2E_WALL" -v c="$E2E_CPU" -v r="$E2E_RSS" -v rows="$E2E_ROWS" 'BEGIN {
+    printf "%-46s %8.1f %8.1f %9.0f %9.1f\n", "AIT (read, score, intervals, CSV/PNG, output)",
+      w, c, rows / w, r / 1024 }'
 fi

@@ -273,6 +273,8 @@ public final class AnswerAccuracyAit implements Ait {
         metrics.add(m);
       }
     }
+    // LIMIT: a measure cannot hold an undefined value (Qunomon stores each with float()), so
+    // judge_score_mean is left out entirely when any run has no judge score.
     List<String> unjudged = runs.stream().filter(r -> r.judgedRows() == 0)
         .map(RunScores::label).toList();
     if (unjudged.isEmpty()) {
@@ -298,6 +300,8 @@ public final class AnswerAccuracyAit implements Ait {
     if (runs.size() < 2) {
       return out;
     }
+    // LIMIT: only run 1 is compared with run 2; other pairs need another AIT run with the
+    // runs reordered in the inventory (all-pairs tests would need a multiple-testing policy).
     RunScores a = runs.get(0);
     RunScores b = runs.get(1);
     if (runs.size() > 2) {

@@ -64,6 +64,8 @@ final class Statistics {
    * @return empty when the rows cannot be paired (the reason is in {@code why[0]})
    */
   static Optional<Pairing> pair(RunScores a, RunScores b, String[] why) {
+    // LIMIT: the pairing key is fixed to question_id (the demo's contract); tables keyed by
+    // another column are paired by position only when their row counts match.
     if (a.keyed() && b.keyed() && unique(a) && unique(b)) {
       Map<String, Integer> rowOf = new HashMap<>();
       for (int row = 0; row < b.rows(); row++) {

@@ -53,6 +53,8 @@ public enum ExactMatchMode {
    * are kept.
    */
   public static String normalize(String text) {
+    // LIMIT: Java has no full Unicode case folding; upper- then lower-casing in the root locale
+    // matches Python's str.casefold() except for a few letters (e.g. dotless ı stays ı there).
     String folded = Normalizer.normalize(text, Normalizer.Form.NFKC)
         .toUpperCase(Locale.ROOT)
         .toLowerCase(Locale.ROOT);

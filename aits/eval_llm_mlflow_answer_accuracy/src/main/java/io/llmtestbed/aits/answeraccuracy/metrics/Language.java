@@ -38,6 +38,8 @@ public enum Language {
    * therefore counts as Japanese. Null is not Japanese.
    */
   public static boolean containsJapanese(String text) {
+    // LIMIT: kanji alone cannot tell Japanese from Chinese, so Chinese rows are tokenized with
+    // kuromoji too; force language=en (or ja) when a table mixes them.
     if (text == null) {
       return false;
     }
