@@ -17,9 +17,10 @@ import java.util.Optional;
  * @param exitStatus the AIT process's exit status (0 under the contract)
  * @param stderr what the AIT printed on stderr
  * @param output the parsed output, or null when the AIT wrote none
+ * @param consoleDir {@code {root}/logs/{job}-{run}}, holding the AIT's stdout.txt and stderr.txt
  */
 public record LocalRun(int jobId, int runId, Path inputDir, Path outputFile, int exitStatus,
-        String stderr, JsonNode output) {
+        String stderr, JsonNode output, Path consoleDir) {
 
     /** Whether the AIT wrote an output with a Result and no Error. */
     public boolean succeeded() {

@@ -224,7 +224,8 @@ public final class LocalRunner implements Callable<Integer> {
                 output = null;
             }
         }
-        return new LocalRun(jobId, runId, inputDir, outputFile, status, stderr, output);
+        return new LocalRun(jobId, runId, inputDir, outputFile, status, stderr, output,
+                stderrFile.getParent());
     }
 
     // LIMIT: runs a JVM on this machine, not the AIT's container image: paths are under --root
@@ -363,6 +364,7 @@ public final class LocalRunner implements Callable<Integer> {
             table(out, "Downloads", "NAME", "PATH", r.downloads());
         }
         out.println("Output: " + r.outputFile());
+        out.println("Console of the AIT: " + r.consoleDir());
     }
 
     private static void table(PrintStream out, String title, String h1, String h2,

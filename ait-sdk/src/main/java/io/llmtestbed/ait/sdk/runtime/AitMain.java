@@ -22,9 +22,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +68,8 @@ public final class AitMain {
     private static final int DETAIL_MAX = 4000;
     private static final int MAX_CAUSES = 4;
     private static final Logger LOG = LoggerFactory.getLogger(AitMain.class);
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i)(key|token|secret|password|credential)");
 
     private AitMain() {
     }
@@ -133,7 +138,8 @@ public final class AitMain {
             version = manifest.version();
             ResolvedInput resolved = input.resolve(manifest);
             LOG.info("AIT {} {}: job {} run {}, inventories {}, parameters {}", name, version,
-                    input.jobId(), input.runId(), input.inventories(), input.methodParams());
+                    input.jobId(), input.runId(), input.inventories(),
+                    masked(input.methodParams()));
             output = new AitOutput(manifest, outputDir);
             ait.run(new AitContext(manifest, resolved, output,
                     LoggerFactory.getLogger(ait.getClass())));
@@ -285,6 +291,13 @@ public final class AitMain {
                     .resolve(run);
         }
         return inputDir;
+    }
+
+    /** Parameter values for the log, with values of key/token/secret/password names masked. */
+    static Map<String, String> masked(Map<String, String> params) {
+        Map<String, String> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, SECRET_NAME.matcher(k).find() ? "****" : v));
+        return out;
     }
 
     private static void appendToLog(Path logFile, String text) {

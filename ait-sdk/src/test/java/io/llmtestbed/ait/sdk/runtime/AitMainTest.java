@@ -205,6 +205,12 @@ class AitMainTest {
     }
 
     @Test
+    void should_mask_secret_parameters_when_logged() {
+        assertThat(AitMain.masked(Map.of("api_key", "sk-123", "top_k", "5")))
+                .containsEntry("api_key", "****").containsEntry("top_k", "5");
+    }
+
+    @Test
     void should_derive_job_result_dir_when_argument_has_platform_layout() {
         assertThat(AitMain.fallbackOutputDir(Path.of("/usr/local/qai/mnt/ip/job_args/7/12")))
                 .isEqualTo(Path.of("/usr/local/qai/mnt/ip/job_result/7/12"));
