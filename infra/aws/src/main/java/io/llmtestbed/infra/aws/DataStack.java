@@ -197,16 +197,16 @@ public final class DataStack extends Stack {
                             + " switches on the standby (README 'Instance types').")
                     .build());
         }
-        // The enhanced-monitoring role uses the AWS managed policy made for exactly this role.
-        suppressions.add(NagPackSuppression.builder()
-                .id("AwsSolutions-IAM4")
-                .reason("The RDS enhanced monitoring role uses AWS's purpose-built managed policy"
-                        + " AmazonRDSEnhancedMonitoringRole; it only writes the RDSOSMetrics"
-                        + " log group.")
-                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-                        + "AmazonRDSEnhancedMonitoringRole"))
-                .build());
-        NagSuppressions.addResourceSuppressions(db, suppressions, true);
+        NagSuppressions.addResourceSuppressions(db, suppressions);
+        NagSuppressions.addResourceSuppressions(db.getNode().findChild("MonitoringRole"),
+                List.of(NagPackSuppression.builder()
+                        .id("AwsSolutions-IAM4")
+                        .reason("The RDS enhanced monitoring role uses AWS's purpose-built managed"
+                                + " policy AmazonRDSEnhancedMonitoringRole; it only writes the"
+                                + " RDSOSMetrics log group.")
+                        .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                                + "service-role/AmazonRDSEnhancedMonitoringRole"))
+                        .build()), true);
         NagSuppressions.addResourceSuppressions(databaseSecret, List.of(suppressions.get(1)));
         return db;
     }

@@ -78,7 +78,7 @@ public final class LlmStack extends Stack {
         values.put("VLLM_PORT", String.valueOf(NetworkStack.VLLM_PORT));
         values.put("LOG_GROUP", logGroup.getLogGroupName());
         UserData userData = UserData.forLinux();
-        userData.addCommands(ScriptTemplate.render("vllm-host.sh", values));
+        userData.addCommands(ScriptTemplate.renderBody("vllm-host.sh", values));
 
         host = Instance.Builder.create(this, "VllmHost")
                 .vpc(network.vpc())

@@ -165,18 +165,15 @@ public final class MlflowStack extends Stack {
                         + " AWS offers no resource-level permission for them (Session Manager"
                         + " channels, SSM agent messages, CloudWatch PutMetricData limited to the"
                         + " CWAgent namespace). The other wildcards are object keys inside the"
-                        + " host's own buckets (artifacts/*, wheelhouse/*, models/*) and log"
-                        + " streams of its own log group, which the host creates at run time.")
+                        + " host's own buckets: every object of the artifact bucket, wheelhouse/* and"
+                        + " models/* of the model bucket.")
                 .appliesTo(List.of(
                         "Resource::*",
                         RegexAppliesTo.builder()
-                                .regex("/^Resource::<.*(Artifacts|Models)Bucket.*\\.Arn>\\/.*$/g")
-                                .build(),
-                        RegexAppliesTo.builder()
-                                .regex("/^Resource::arn:<AWS::Partition>:logs:.*:\\*$/g")
-                                .build(),
-                        RegexAppliesTo.builder()
-                                .regex("/^Resource::<.*Logs.*\\.Arn>$/g")
+                                // The bucket ARN appears as <XBucketHASH.Arn> or as its export.
+                                .regex("/^Resource::(<(Artifacts|Models)Bucket[A-Z0-9]+\\.Arn>|"
+                                        + "[A-Za-z0-9]+-Data:ExportsOutputFnGetAtt"
+                                        + "(Artifacts|Models)Bucket\\w+)\\/(\\w+\\/)?\\*$/g")
                                 .build()))
                 .build()));
     }
@@ -218,7 +215,7 @@ public final class MlflowStack extends Stack {
         values.put("SERVER_FLAGS", String.join(" ", SERVER_FLAGS));
         values.put("LOG_GROUP", logGroup.getLogGroupName());
         UserData userData = UserData.forLinux();
-        userData.addCommands(ScriptTemplate.render("mlflow-host.sh", values));
+        userData.addCommands(ScriptTemplate.renderBody("mlflow-host.sh", values));
 
         Instance host = Instance.Builder.create(this, "MlflowHost" + (index + 1))
                 .vpc(network.vpc())

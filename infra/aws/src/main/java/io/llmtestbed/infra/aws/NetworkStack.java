@@ -67,6 +67,7 @@ public final class NetworkStack extends Stack {
     private final SecurityGroup databaseSg;
     private final SecurityGroup albSg;
     private final SecurityGroup vllmSg;
+    private SecurityGroup endpointSg;
     private final SubnetSelection workloadSubnets;
 
     /** Creates the network for {@code config}; see the class comment. */
@@ -108,6 +109,10 @@ public final class NetworkStack extends Stack {
                 .service(GatewayVpcEndpointAwsService.S3)
                 .subnets(List.of(workloadSubnets))
                 .build());
+        // One group for all interface endpoints: HTTPS from the VPC's own CIDR, nothing else.
+        endpointSg = group("EndpointSg", "VPC interface endpoints: HTTPS from inside the VPC");
+        endpointSg.addIngressRule(Peer.ipv4(config.vpcCidr()), Port.tcp(443),
+                "HTTPS from the VPC " + config.vpcCidr());
         INTERFACE_ENDPOINTS.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> addInterfaceEndpoint(e.getKey(), e.getValue()));
 
@@ -120,12 +125,12 @@ public final class NetworkStack extends Stack {
     }
 
     private void addInterfaceEndpoint(String id, IInterfaceVpcEndpointService service) {
-        // open(true) allows HTTPS from the VPC CIDR only (never 0.0.0.0/0).
         vpc.addInterfaceEndpoint(id, InterfaceVpcEndpointOptions.builder()
                 .service(service)
                 .subnets(workloadSubnets)
                 .privateDnsEnabled(true)
-                .open(true)
+                .securityGroups(List.of(endpointSg))
+                .open(false)
                 .build());
     }
 

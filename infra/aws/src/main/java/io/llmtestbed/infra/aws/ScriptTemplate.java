@@ -49,6 +49,12 @@ final class ScriptTemplate {
         return out.toString();
     }
 
+    /** Like {@link #render} without the first line when it is a shebang (UserData adds one). */
+    static String renderBody(String resource, Map<String, String> values) {
+        String text = render(resource, values);
+        return text.startsWith("#!") ? text.substring(text.indexOf('\n') + 1) : text;
+    }
+
     /** The raw text of a resource next to this class. */
     static String load(String resource) {
         try (InputStream in = ScriptTemplate.class.getResourceAsStream(resource)) {

@@ -1,5 +1,6 @@
 package io.llmtestbed.infra.aws;
 
+import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
@@ -19,6 +20,21 @@ import io.github.cdklabs.cdknag.NagPackProps;
  * @param llm the vLLM GPU host, or null when {@code gpuEnabled=false}
  */
 public record Testbed(NetworkStack network, DataStack data, MlflowStack mlflow, LlmStack llm) {
+
+    /**
+     * CDK feature flags this app relies on, set on the app itself so that a missing or edited
+     * {@code cdk.json} cannot change the template.
+     */
+    public static final Map<String, Object> FEATURE_FLAGS = Map.of(
+            // Server access logs delivered by bucket policy (works with BucketOwnerEnforced).
+            "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
+
+    /** A new app with the feature flags plus {@code context} (context wins on a clash). */
+    public static App newApp(Map<String, Object> context) {
+        Map<String, Object> all = new java.util.HashMap<>(FEATURE_FLAGS);
+        all.putAll(context);
+        return App.Builder.create().context(all).build();
+    }
 
     /**
      * Adds the stacks for {@code config} to {@code app} and applies cdk-nag's AwsSolutions pack,

@@ -13,7 +13,7 @@ public final class TestbedApp {
 
     /** Synthesizes the stacks for the context of this invocation into {@code cdk.out}. */
     public static void main(String[] args) {
-        App app = new App();
+        App app = Testbed.newApp(java.util.Map.of());
         Testbed.build(app, TestbedConfig.fromContext(app.getNode()::tryGetContext));
         app.synth();
     }

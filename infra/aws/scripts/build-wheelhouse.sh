@@ -1,0 +1,27 @@
+#!/bin/bash
+# Builds the offline wheelhouse the hosts install from (they have no route to PyPI) and uploads
+# it to the model bucket. Run on any Linux/macOS machine with Python 3 and internet access and
+# AWS credentials for the testbed account.
+#   usage: scripts/build-wheelhouse.sh <model-bucket> [mlflow|vllm]
+set -euo pipefail
+bucket="${1:?usage: $0 <model-bucket> [mlflow|vllm]}"
+what="${2:-mlflow}"
+mlflow_version="3.17.2"   # keep in step with TestbedConfig.MLFLOW_VERSION
+vllm_version="0.34.0"     # keep in step with the vllmVersion default
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+case "$what" in
+  mlflow)
+    dir="mlflow-${mlflow_version}"; py="3.11"
+    pkgs=("mlflow[auth]==${mlflow_version}" "psycopg2-binary==2.9.13" "boto3==1.44.8") ;;
+  vllm)
+    dir="vllm-${vllm_version}"; py="3.12"
+    pkgs=("vllm==${vllm_version}") ;;
+  *) echo "unknown wheelhouse '$what': use mlflow or vllm" >&2; exit 2 ;;
+esac
+# Wheels for the hosts' platform (Amazon Linux 2023, x86_64), whatever machine runs this.
+python3 -m pip download --dest "$work/$dir" --only-binary=:all: \
+  --platform manylinux2014_x86_64 --platform manylinux_2_28_x86_64 \
+  --python-version "$py" --implementation cp "${pkgs[@]}"
+aws s3 sync "$work/$dir" "s3://${bucket}/wheelhouse/${dir}/" --only-show-errors
+echo "uploaded $(ls "$work/$dir" | wc -l) wheels to s3://${bucket}/wheelhouse/${dir}/"
