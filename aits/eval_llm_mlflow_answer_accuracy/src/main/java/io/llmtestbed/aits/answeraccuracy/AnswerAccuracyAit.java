@@ -176,9 +176,12 @@ public final class AnswerAccuracyAit implements Ait {
     try (CsvWriter rowCsv = CsvWriter.open(rowFile, RunScorer.ROW_CSV_HEADER)) {
       RunScorer scorer = new RunScorer(settings, log);
       Set<String> labels = new HashSet<>();
+      // Keys cost memory (about 50 bytes a row); only pairing and the write-back table use them.
+      boolean keepKeys = sources.size() > 1 || settings.writeBack()
+          && sources.stream().anyMatch(s -> s.trackingServer().isPresent());
       for (MlflowRunSource source : sources) {
         String label = label(source, labels);
-        runs.add(readFailures(source, () -> scorer.score(source, label, rowCsv)));
+        runs.add(readFailures(source, () -> scorer.score(source, label, rowCsv, keepKeys)));
       }
     }
     Statistics statistics = new Statistics(settings);

@@ -42,10 +42,12 @@ final class RunScorer {
    * Scores every row of the run's table.
    *
    * @param label the run's name in outputs
+   * @param keepKeys keep each row's {@link #KEY_COLUMN} in memory (for pairing runs and the
+   *     write-back table); otherwise it only goes to the per-row CSV
    * @throws AitException E102 when the table lacks the configured columns, has no row to score,
    *     or every prediction is null
    */
-  RunScores score(MlflowRunSource source, String label, CsvWriter rowCsv) {
+  RunScores score(MlflowRunSource source, String label, CsvWriter rowCsv, boolean keepKeys) {
     try (EvalTable table = source.evalTable()) {
       Map<String, String> required = new LinkedHashMap<>();
       required.put(settings.predictionColumn(), "prediction_column");
@@ -53,7 +55,8 @@ final class RunScorer {
       table.requireColumns(required);
       boolean hasCategory = table.hasColumn(settings.categoryColumn());
       boolean hasJudge = table.hasColumn(settings.judgeColumn());
-      boolean keyed = table.hasColumn(KEY_COLUMN);
+      boolean hasKey = table.hasColumn(KEY_COLUMN);
+      boolean keyed = hasKey && keepKeys;
       if (!hasCategory) {
         log.warn("Run {}: no column '{}' (parameter category_column) among {}; every row goes "
             + "to category '{}'", label, settings.categoryColumn(), table.columns(), ALL);
@@ -67,7 +70,7 @@ final class RunScorer {
         }
         String prediction = row.string(settings.predictionColumn());
         String category = hasCategory ? row.string(settings.categoryColumn()) : ALL;
-        String key = keyed ? row.string(KEY_COLUMN) : null;
+        String key = hasKey ? row.string(KEY_COLUMN) : null;
         Double judge = hasJudge ? row.number(settings.judgeColumn()) : null;
         RowScores s = engine.score(prediction, reference);
         scores.add(row.index(), key, category == null ? ALL : category, s, judge);

@@ -27,8 +27,8 @@ final class RunScores {
   private int[] categories = new int[1024];
   private long[] tableRows = new long[1024];
   private byte[] flags = new byte[1024];
-  // LIMIT: the pairing keys are kept as strings, about 50 bytes a row; a table of tens of
-  // millions of rows needs more heap than -Xmx512m (one million rows fit).
+  // LIMIT: the pairing keys are kept as strings (about 50 bytes a row) when runs are paired or
+  // written back; tens of millions of rows need more heap than -Xmx512m (one million fit).
   private final List<String> keys = new ArrayList<>();
   private final boolean keyed;
   private int rows;
