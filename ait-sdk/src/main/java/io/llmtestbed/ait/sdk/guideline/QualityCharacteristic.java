@@ -40,6 +40,7 @@ public record QualityCharacteristic(
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(qualityUrl, "qualityUrl");
         levels = List.copyOf(levels == null ? List.of() : levels);
-        subCharacteristics = List.copyOf(subCharacteristics == null ? List.of() : subCharacteristics);
+        subCharacteristics = subCharacteristics == null ? List.of()
+                : List.copyOf(subCharacteristics);
     }
 }

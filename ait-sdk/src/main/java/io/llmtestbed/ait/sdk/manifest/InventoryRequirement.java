@@ -22,7 +22,8 @@ public record InventoryRequirement(
 
     public InventoryRequirement {
         format = List.copyOf(format == null ? List.of() : format);
-        compatiblePackages = List.copyOf(compatiblePackages == null ? List.of() : compatiblePackages);
+        compatiblePackages = compatiblePackages == null ? List.of()
+                : List.copyOf(compatiblePackages);
         additionalInfo = additionalInfo == null ? List.of()
                 : additionalInfo.stream().map(Map::copyOf).toList();
     }

@@ -99,6 +99,26 @@ public final class ManifestValidator {
         return validate(Files.readString(file, StandardCharsets.UTF_8));
     }
 
+    /**
+     * Checks manifest files from the command line: prints every violation, exits 1 when any file
+     * has an error, 2 on usage errors, else 0.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length == 0) {
+            System.err.println("usage: ManifestValidator <ait.manifest.json>...");
+            System.exit(2);
+        }
+        boolean ok = true;
+        for (String arg : args) {
+            ValidationResult r = validate(Path.of(arg));
+            System.out.println(arg + ": " + (r.isValid() ? "valid" : "INVALID") + " ("
+                    + r.errors().size() + " errors, " + r.warnings().size() + " warnings)");
+            r.violations().forEach(v -> System.out.println("  " + v.message()));
+            ok &= r.isValid();
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
     private void checkRoot(JsonNode root) {
         if (root == null || !root.isObject()) {
             error("$", "the manifest must be a JSON object", root, "write {\"name\": …, …}");
@@ -160,6 +180,13 @@ public final class ManifestValidator {
     }
 
     private void checkQuality(JsonNode root) {
+        if (!root.has("quality")) {
+            error("quality", "is required: the quality URL of the guideline characteristic the AIT"
+                    + " measures", null, "add \"quality\": \""
+                    + guideline.byId("C-1").qualityUrl()
+                    + "\" (C-1), or another from Guideline.thirdEdition()");
+            return;
+        }
         Optional<String> quality = requiredString(root, "", "quality");
         if (quality.isEmpty()) {
             return;
@@ -470,7 +497,12 @@ public final class ManifestValidator {
         JsonNode list = parent.get(key);
         List<Item> items = new ArrayList<>();
         if (list == null) {
-            if (required) {
+            if (required && "inventories".equals(key)) {
+                error(path, "is required (a list with at least one inventory)", null,
+                        "add \"inventories\": [{\"name\": …, \"type\": \"dataset\","
+                                + " \"description\": …, \"requirement\": {\"format\":"
+                                + " [\"json\"]}}]");
+            } else if (required) {
                 error(path, "is required (a list, may be empty)", null, "add \"" + key
                         + "\": []");
             }

@@ -7,11 +7,11 @@ package io.llmtestbed.ait.sdk.runtime;
 public enum ErrorCode {
     /** The AIT's own definition is wrong (Python: {@code InvalidOperationException}). */
     E101("AIT definition error (manifest or use of the SDK)"),
-    /** An inventory or parameter is defective (Python: {@code ValueError}, {@code FileNotFoundError}). */
+    /** An inventory or parameter is defective (Python: ValueError, FileNotFoundError). */
     E102("inventory or parameter error"),
     /** Any other failure of the AIT. */
     E901("AIT execution error"),
-    /** The machine or VM failed (Python: {@code MemoryError}, {@code RuntimeError}, {@code SystemError}). */
+    /** The machine or VM failed (Python: MemoryError, RuntimeError, SystemError). */
     E999("system error (memory, stack, broken installation)");
 
     private final String meaning;

@@ -174,6 +174,21 @@ class ManifestValidatorTest {
     }
 
     @Test
+    void should_suggest_c1_url_when_quality_missing() {
+        m.remove("quality");
+
+        assertThat(onlyError().fix()).startsWith("add \"quality\": \"" + C1 + "\" (C-1)");
+    }
+
+    @Test
+    void should_ask_for_one_inventory_when_inventories_missing() {
+        m.remove("inventories");
+
+        assertThat(onlyError().message())
+                .contains("inventories: is required (a list with at least one inventory)");
+    }
+
+    @Test
     void should_reject_when_inventories_empty() {
         m.putArray("inventories");
 
