@@ -53,7 +53,10 @@ public final class TrackingServer implements AutoCloseable {
     this.credentials = credentials;
     this.requestTimeout = requestTimeout;
     // LIMIT: mlflow-client 2.17.2 offers no timeout setting; tracking calls wait for the OS
-    // connect timeout when a host drops packets (refused connections fail at once).
+    // connect timeout when a host drops packets (refused connections fail at once). It also
+    // re-sends every request that fails with a non-429 HTTP error (3 attempts, no pause) and
+    // logs each retry as WARN "Rate limit exceeded", even for 401 and 404 (seen against MLflow
+    // 3.17.2); the final error is still mapped to a clear MlflowRunException here.
     this.client = new MlflowClient(new BasicMlflowHostCreds(uri.toString(),
         credentials.username(), credentials.password(), credentials.token(), false));
     this.http = HttpClient.newBuilder()

@@ -12,7 +12,8 @@
  * {@link io.llmtestbed.ait.sdk.mlflow.EvalTableException}.
  *
  * <p>Known limits (each marked {@code LIMIT:} in the code): mlflow-client 2.17.2 has no timeout
- * setting for tracking calls; only pandas split-layout tables are read; exports keep latest
+ * setting for tracking calls and retries every failed call three times with a misleading
+ * "Rate limit exceeded" WARN; only pandas split-layout tables are read; exports keep latest
  * metrics only; uploads are one PUT per file through the artifact proxy (no multipart, no direct
  * S3 for non-proxied artifact roots).
  */

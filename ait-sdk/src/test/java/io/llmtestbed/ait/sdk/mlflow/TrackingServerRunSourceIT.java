@@ -138,6 +138,8 @@ class TrackingServerRunSourceIT {
     Path byName = Files.writeString(dir.resolve("by-name.json"), "{\"tracking_uri\": \""
         + LocalStack.trackingUri() + "\", \"experiment_name\": \"" + experimentName + "\", "
         + "\"run_names\": [\"gpt-4o-mini\"]}");
+    Path wholeExperiment = Files.writeString(dir.resolve("all.json"), "{\"tracking_uri\": \""
+        + LocalStack.trackingUri() + "\", \"experiment_name\": \"" + experimentName + "\"}");
     Path wrongName = Files.writeString(dir.resolve("wrong.json"), "{\"experiment_name\": \""
         + experimentName + "\", \"run_names\": [\"gpt-5\"]}");
 
@@ -145,6 +147,8 @@ class TrackingServerRunSourceIT {
         .extracting(r -> r.run().runName()).isEqualTo("gpt-4o-mini");
     assertThat(RunReference.resolve(byName, TrackingCredentials.NONE, null)).singleElement()
         .extracting(r -> r.run().runId()).isEqualTo(run.runId());
+    assertThat(RunReference.resolve(wholeExperiment, TrackingCredentials.NONE, null))
+        .extracting(r -> r.run().runName()).containsExactly("gpt-4o-mini");
     assertThatThrownBy(() -> RunReference.resolve(wrongName, TrackingCredentials.NONE,
         LocalStack.trackingUri()))
         .hasMessage("run reference " + wrongName + ", field 'run_names': experiment '"
