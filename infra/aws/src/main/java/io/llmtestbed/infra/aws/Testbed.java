@@ -27,7 +27,9 @@ public record Testbed(NetworkStack network, DataStack data, MlflowStack mlflow, 
      */
     public static final Map<String, Object> FEATURE_FLAGS = Map.of(
             // Server access logs delivered by bucket policy (works with BucketOwnerEnforced).
-            "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
+            "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true,
+            // Keep today's cross-stack exports (a consumer stack protects its producer).
+            "@aws-cdk/core:defaultCrossStackReferences", "strong");
 
     /** A new app with the feature flags plus {@code context} (context wins on a clash). */
     public static App newApp(Map<String, Object> context) {
