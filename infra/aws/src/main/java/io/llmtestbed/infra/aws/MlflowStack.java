@@ -55,6 +55,8 @@ public final class MlflowStack extends Stack {
      * the service environment written by the user data. The backend store URI is passed as
      * {@code MLFLOW_BACKEND_STORE_URI} so its password never appears in the process arguments.
      */
+    // LIMIT: infra/local/stack.sh keeps its own copy of these flags; LocalParityTest compares
+    // the version and the artifact flags only. One shared file would be the real fix.
     public static final List<String> SERVER_FLAGS = List.of(
             "--serve-artifacts",
             "--artifacts-destination \"$MLFLOW_ARTIFACTS_DESTINATION\"",
@@ -105,6 +107,9 @@ public final class MlflowStack extends Stack {
                 : null;
         String allowedHosts = allowedHosts(config);
         List<ISubnet> subnets = network.vpc().selectSubnets(network.workloadSubnets()).getSubnets();
+        // LIMIT: plain instances, not an Auto Scaling group: a failed host comes back by redeploy.
+        // LIMIT: several hosts starting against an empty database race on the first schema
+        // creation; the loser restarts (Restart=on-failure).
         for (int i = 0; i < config.mlflowHostCount(); i++) {
             hosts.add(host(config, network, data, subnets.get(i % subnets.size()), i,
                     allowedHosts));

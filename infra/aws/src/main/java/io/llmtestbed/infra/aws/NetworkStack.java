@@ -103,8 +103,10 @@ public final class NetworkStack extends Stack {
                         .trafficType(FlowLogTrafficType.ALL)
                         .build()))
                 .build();
-        // The default SG has no rules that matter: nothing is launched into it (every resource
-        // names its own group), and restricting it needs a Lambda-backed custom resource.
+        // LIMIT: the default SG keeps its rules; nothing is launched into it (every resource
+        // names its own group), and stripping it needs a Lambda-backed custom resource.
+        // LIMIT: the S3 gateway endpoint keeps the default full policy; the host roles' IAM
+        // policies are what limits which buckets can be reached.
         vpc.addGatewayEndpoint("S3", GatewayVpcEndpointOptions.builder()
                 .service(GatewayVpcEndpointAwsService.S3)
                 .subnets(List.of(workloadSubnets))
@@ -135,7 +137,8 @@ public final class NetworkStack extends Stack {
     }
 
     private SecurityGroup group(String id, String description) {
-        // Egress stays open: with no internet route it only reaches the VPC (endpoints, RDS).
+        // LIMIT: egress stays open; with no internet route it only reaches the VPC (endpoints,
+        // RDS), but with natEnabled=true it reaches the internet.
         return SecurityGroup.Builder.create(this, id)
                 .vpc(vpc)
                 .description(description)

@@ -81,8 +81,13 @@ with conn.cursor() as cur:
 conn.close()
 PY
 
+# LIMIT: sslmode=require, not verify-full: the RDS CA bundle is not shipped to the host yet.
 base="postgresql+psycopg2://${PGUSER}:${PGPASSWORD}@${PGHOST}:${PGPORT}"
 export MLFLOW_BACKEND_STORE_URI="${base}/${TESTBED_DB_NAME}?sslmode=require"
+# `start-mlflow.sh db-upgrade` migrates the schema after an MLflow upgrade (README "Upgrading").
+if [ "${1:-}" = "db-upgrade" ]; then
+  exec /opt/mlflow/venv/bin/mlflow db upgrade "$MLFLOW_BACKEND_STORE_URI"
+fi
 cat > "${RUNTIME_DIRECTORY}/basic_auth.ini" <<INI
 [mlflow]
 default_permission = READ

@@ -6,7 +6,6 @@ set -euo pipefail
 
 REGION='@REGION@'
 VLLM_VERSION='@VLLM_VERSION@'
-MODEL_ID='@MODEL_ID@'
 WHEELHOUSE="s3://@MODELS_BUCKET@/@WHEELHOUSE_PREFIX@/vllm-${VLLM_VERSION}/"
 
 dnf install -y python3.12 jq amazon-cloudwatch-agent

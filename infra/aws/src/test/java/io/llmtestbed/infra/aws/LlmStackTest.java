@@ -26,7 +26,7 @@ class LlmStackTest {
         String script = Cfn.userData(llm).get(0);
         assertThat(script)
                 .contains("VLLM_VERSION='0.34.0'")
-                .contains("MODEL_ID='Qwen/Qwen2.5-7B-Instruct'")
+                .contains("TESTBED_MODEL_ID=Qwen/Qwen2.5-7B-Instruct")
                 .contains("\"vllm==${VLLM_VERSION}\"")
                 .contains("HF_HUB_OFFLINE=1")
                 .contains("TRANSFORMERS_OFFLINE=1")

@@ -59,6 +59,7 @@ class MlflowStackTest {
                 .contains("MLFLOW_SERVER_ALLOWED_HOSTS=localhost,localhost:*,127.0.0.1,127.0.0.1:*")
                 .contains("TESTBED_MLFLOW_BIND=127.0.0.1")
                 .contains("ExecStart=/opt/mlflow/bin/start-mlflow.sh")
+                .contains("exec /opt/mlflow/venv/bin/mlflow db upgrade \"$MLFLOW_BACKEND_STORE_URI\"")
                 .contains("amazon-cloudwatch-agent-ctl -a fetch-config")
                 .contains("\"log_group_name\": \"<Ref:HostLogs")
                 .doesNotContainPattern("@[A-Z][A-Z0-9_]*@");
