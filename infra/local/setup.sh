@@ -77,13 +77,16 @@ command -v "$BOOTSTRAP_PYTHON" >/dev/null || pkgs+=(python3)
 [[ -n "$PY_VERSION" ]] || pkgs+=(python3-venv)
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then pkgs+=(postgresql); fi
 if ! command -v psql >/dev/null; then pkgs+=(postgresql-client); fi
+# A CJK font, so the AITs' PNG charts draw Japanese labels instead of boxes.
+[[ -d /usr/share/fonts/opentype/ipafont-gothic || -d /usr/share/fonts/opentype/noto ]] \
+  || pkgs+=(fonts-ipafont-gothic)
 if [[ ${#pkgs[@]} -gt 0 ]]; then
   if need "Debian packages ${pkgs[*]}"; then
     apt_install "${pkgs[@]}"
     PY_VERSION="$("$BOOTSTRAP_PYTHON" -c 'import sys; print(sys.version.split()[0])')"
   fi
 else
-  say "ok: Debian packages (java, mvn, curl, python venv, $(ls -d /usr/lib/postgresql/*/bin \
+  say "ok: Debian packages (java, mvn, curl, python venv, CJK font, $(ls -d /usr/lib/postgresql/*/bin \
 | sed 's#/usr/lib/postgresql/\([^/]*\)/bin#PostgreSQL \1#' | tr '\n' ' ' | sed 's/ $//'))"
 fi
 
