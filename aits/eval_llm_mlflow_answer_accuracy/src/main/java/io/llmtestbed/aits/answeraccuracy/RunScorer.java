@@ -69,11 +69,12 @@ final class RunScorer {
           continue;
         }
         String prediction = row.string(settings.predictionColumn());
-        String category = hasCategory ? row.string(settings.categoryColumn()) : ALL;
+        String cell = hasCategory ? row.string(settings.categoryColumn()) : null;
+        String category = cell == null ? ALL : cell;
         String key = hasKey ? row.string(KEY_COLUMN) : null;
         Double judge = hasJudge ? row.number(settings.judgeColumn()) : null;
         RowScores s = engine.score(prediction, reference);
-        scores.add(row.index(), key, category == null ? ALL : category, s, judge);
+        scores.add(row.index(), key, category, s, judge);
         writeRow(rowCsv, scores, row.index(), key, category, s, judge);
         if (scores.rowsRead() % PROGRESS_EVERY == 0) {
           log.info("Run {}: {} rows scored", label, scores.rowsRead());

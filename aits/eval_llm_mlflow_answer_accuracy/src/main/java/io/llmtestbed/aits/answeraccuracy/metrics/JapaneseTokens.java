@@ -26,7 +26,12 @@ public final class JapaneseTokens {
 
   /** The form every text is given before tokenizing: NFKC, then root-locale lower case. */
   static String prepare(String text) {
-    return CharOverlap.nfkc(text).toLowerCase(Locale.ROOT);
+    return prepareNfkc(CharOverlap.nfkc(text));
+  }
+
+  /** {@link #prepare} for a text already in NFKC form. */
+  static String prepareNfkc(String nfkcText) {
+    return nfkcText.toLowerCase(Locale.ROOT);
   }
 
   /** Appends the ids of the tokens of {@code text} (already {@link #prepare}d) to {@code out}. */
