@@ -1,5 +1,6 @@
 package io.llmtestbed.ait.sdk.runtime;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -60,7 +61,27 @@ final class LogCapture implements AutoCloseable {
         appender.start();
         ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
+        applyDefaultLevels(ctx);
         return new LogCapture(file, appender, root);
+    }
+
+    /**
+     * Without a Logback configuration file, Logback logs everything at DEBUG, and mlflow-client
+     * then writes every response body into ait.log (prompts and answers included). Unless the
+     * author configured Logback, the root is set to INFO, and mlflow-client's HTTP caller to
+     * ERROR: it retries every failed call and reports each retry as "Rate limit exceeded",
+     * which misleads; the SDK reports the real failure itself.
+     */
+    private static void applyDefaultLevels(LoggerContext ctx) {
+        boolean configured = System.getProperty("logback.configurationFile") != null
+                || Thread.currentThread().getContextClassLoader().getResource("logback.xml") != null
+                || Thread.currentThread().getContextClassLoader()
+                        .getResource("logback-test.xml") != null;
+        if (configured) {
+            return;
+        }
+        ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.INFO);
+        ctx.getLogger("org.mlflow.tracking.MlflowHttpCaller").setLevel(Level.ERROR);
     }
 
     /** Whether records are captured (SLF4J bound to Logback). */
