@@ -7,11 +7,14 @@
 #   stack.sh env             print `export` lines for clients
 #   stack.sh logs [SERVICE]  last lines of the logs (SERVICE: postgres, s3, mlflow)
 #   stack.sh reset [--yes]   stop and delete all data (PostgreSQL, S3 objects, logs); keeps venvs/jars
+#   stack.sh server-flags    print the `mlflow server` options, one a line (from infra/mlflow-server.env)
 #
 # Environment: TESTBED_HOME (default <repo>/.testbed), TESTBED_PG_PORT (55432), TESTBED_S3_PORT
 # (9090), TESTBED_S3_TLS_PORT (S3 port + 101), TESTBED_MLFLOW_PORT (5055), TESTBED_MLFLOW_WORKERS (2),
 # TESTBED_MLFLOW_JOBS (false: no server-side job runner), TESTBED_START_TIMEOUT (seconds per
-# service, 120), TESTBED_S3_JAVA_OPTS, TESTBED_LOG_LINES (40).
+# service, 120), TESTBED_S3_JAVA_OPTS, TESTBED_LOG_LINES (40), TESTBED_MLFLOW_SERVER_ENV (the shared
+# server settings, default infra/mlflow-server.env: MLflow version and server flags, also read by
+# the AWS stack).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +29,7 @@ PG_PORT="${TESTBED_PG_PORT:-55432}"
 S3_PORT="${TESTBED_S3_PORT:-9090}"
 S3_TLS_PORT="${TESTBED_S3_TLS_PORT:-$((S3_PORT + 101))}"
 MLFLOW_PORT="${TESTBED_MLFLOW_PORT:-5055}"
-MLFLOW_WORKERS="${TESTBED_MLFLOW_WORKERS:-2}"
+SERVER_ENV="${TESTBED_MLFLOW_SERVER_ENV:-$REPO/infra/mlflow-server.env}"
 TIMEOUT="${TESTBED_START_TIMEOUT:-120}"
 S3_JAVA_OPTS="${TESTBED_S3_JAVA_OPTS:--Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 LOG_LINES="${TESTBED_LOG_LINES:-40}"
@@ -39,6 +42,7 @@ AWS_KEY=testbed
 AWS_SECRET=testbed-secret
 AWS_REGION=us-east-1
 
+SERVER_REQS="$SCRIPT_DIR/requirements-server.txt"
 S3MOCK_JAR="$TESTBED_HOME/lib/s3mock-5.2.0-exec.jar"
 S3MOCK_XML="$SCRIPT_DIR/s3mock-loopback.xml"
 VENV_SERVER="$TESTBED_HOME/venv-server"
@@ -51,6 +55,49 @@ PG_PASSWORD_FILE="$TESTBED_HOME/pg-password"
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'stack: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- shared server settings
+# server_conf KEY: the value of KEY in $SERVER_ENV (infra/mlflow-server.env, shared with infra/aws).
+server_conf() {
+  local v
+  [[ -r "$SERVER_ENV" ]] || die "shared MLflow server settings $SERVER_ENV are missing; restore" \
+    "infra/mlflow-server.env from git (or fix TESTBED_MLFLOW_SERVER_ENV)"
+  v="$(sed -n "s/^$1=//p" "$SERVER_ENV" | tail -1)"
+  [[ -n "$v" ]] || die "$SERVER_ENV has no line $1=...; restore it from git (infra/mlflow-server.env)"
+  printf '%s' "$v"
+}
+
+# The `mlflow server` options, one a line: MLFLOW_SERVER_FLAGS with this stack's values in the slots.
+server_flags() {
+  local tpl dest hosts workers word
+  tpl="$(server_conf MLFLOW_SERVER_FLAGS)"
+  dest="$(server_conf MLFLOW_ARTIFACTS_DESTINATION)"
+  dest="${dest//\{bucket\}/$BUCKET}"
+  hosts="$(server_conf MLFLOW_ALLOWED_HOSTS)"
+  workers="${TESTBED_MLFLOW_WORKERS:-$(server_conf MLFLOW_WORKERS_LOCAL)}"
+  set -f  # the template is split on spaces; allowed hosts contain '*', never a file pattern
+  for word in $tpl; do
+    word="${word//\{artifacts_destination\}/$dest}"
+    word="${word//\{host\}/$HOST}"
+    word="${word//\{port\}/$MLFLOW_PORT}"
+    word="${word//\{workers\}/$workers}"
+    word="${word//\{allowed_hosts\}/$hosts}"
+    [[ "$word" != *"{"* ]] || die "MLFLOW_SERVER_FLAGS in $SERVER_ENV has slot '$word' this stack" \
+      "does not fill; use {artifacts_destination} {host} {port} {workers} {allowed_hosts}"
+    printf '%s\n' "$word"
+  done
+  set +f
+}
+
+# The installed release must be the shared pin (setup.sh installs what requirements-server.txt says).
+check_server_version() {
+  local want pinned
+  want="$(server_conf MLFLOW_VERSION)"
+  pinned="$(sed -n 's/^mlflow==//p' "$SERVER_REQS")"
+  [[ "$pinned" == "$want" ]] || die "$SERVER_REQS pins mlflow==$pinned but $SERVER_ENV says" \
+    "MLFLOW_VERSION=$want; both stacks must run one release: set mlflow==$want there, then run" \
+    "infra/local/setup.sh"
+}
 
 # ---------------------------------------------------------------- helpers
 pg_bin() {
@@ -268,28 +315,35 @@ mlflow_start() {
     TESTBED_MLFLOW_PORT
   [[ -x "$VENV_SERVER/bin/mlflow" ]] || die "$VENV_SERVER/bin/mlflow is missing; run" \
     "infra/local/setup.sh"
+  # Version and options come from the shared file (infra/mlflow-server.env), as on AWS.
+  check_server_version
+  local flags_text flags scheme jobs uri workers
+  flags_text="$(server_flags)"
+  mapfile -t flags <<<"$flags_text"
+  scheme="$(server_conf MLFLOW_BACKEND_SCHEME)"
+  jobs="$(server_conf MLFLOW_SERVER_ENABLE_JOB_EXECUTION)"
+  workers="${TESTBED_MLFLOW_WORKERS:-$(server_conf MLFLOW_WORKERS_LOCAL)}"
+  uri="$(pg_uri)"
   # setsid: own process group, so stop reaches the uvicorn workers too. The URI names the driver:
-  # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, and the venv has psycopg2-binary.
+  # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3, and the venv has psycopg2-binary
+  # (hence MLFLOW_BACKEND_SCHEME=postgresql+psycopg2 in the shared file).
   # Checksums "when_required": boto3 otherwise creates multipart uploads (artifacts > 8 MB) with
   # CRC32, and S3Mock then rejects CompleteMultipartUpload for lacking per-part checksums.
   env MLFLOW_S3_ENDPOINT_URL="http://$HOST:$S3_PORT" \
     AWS_ACCESS_KEY_ID="$AWS_KEY" AWS_SECRET_ACCESS_KEY="$AWS_SECRET" \
     AWS_DEFAULT_REGION="$AWS_REGION" AWS_EC2_METADATA_DISABLED=true \
     AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required \
-    MLFLOW_SERVER_ALLOWED_HOSTS="$HOST:$MLFLOW_PORT,localhost:$MLFLOW_PORT,$HOST,localhost" \
-    MLFLOW_SERVER_ENABLE_JOB_EXECUTION="${TESTBED_MLFLOW_JOBS:-false}" \
+    MLFLOW_SERVER_ENABLE_JOB_EXECUTION="${TESTBED_MLFLOW_JOBS:-$jobs}" \
     NO_PROXY="$HOST,localhost" no_proxy="$HOST,localhost" \
     setsid "$VENV_SERVER/bin/mlflow" server \
-    --backend-store-uri "$(pg_uri | sed 's#^postgresql://#postgresql+psycopg2://#')" \
-    --artifacts-destination "s3://$BUCKET/" --serve-artifacts \
-    --host "$HOST" --port "$MLFLOW_PORT" --workers "$MLFLOW_WORKERS" \
+    --backend-store-uri "$scheme://${uri#postgresql://}" "${flags[@]}" \
     >> "$LOGS/mlflow.log" 2>&1 < /dev/null 9>&- &
   pid=$!
   echo "$pid" > "$RUN/mlflow.pid"
   wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log"
   # Warm every worker: a worker's first request is slow, and the next caller may hit a cold one.
   local i warm=()
-  for i in $(seq 1 $((MLFLOW_WORKERS * 2))); do mlflow_healthy & warm+=($!); done
+  for i in $(seq 1 $((workers * 2))); do mlflow_healthy & warm+=($!); done
   wait "${warm[@]}" || true  # only the warm-up requests, not the server started above
   say "mlflow: started (pid $pid, port $MLFLOW_PORT) in $((SECONDS - t0))s"
 }
@@ -409,6 +463,7 @@ case "${1:-}" in
   env) cmd_env ;;
   logs) shift; cmd_logs "$@" ;;
   reset) shift; cmd_reset "$@" ;;
-  -h|--help|help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '${1:-}'; usage: stack.sh start|status|stop|env|logs [SERVICE]|reset [--yes]" ;;
+  server-flags) server_flags ;;
+  -h|--help|help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '${1:-}'; usage: stack.sh start|status|stop|env|logs [SERVICE]|reset [--yes]|server-flags" ;;
 esac

@@ -6,7 +6,9 @@
 set -euo pipefail
 bucket="${1:?usage: $0 <model-bucket> [mlflow|vllm]}"
 what="${2:-mlflow}"
-mlflow_version="3.17.2"   # keep in step with TestbedConfig.MLFLOW_VERSION
+# The MLflow release both stacks run: the one place is infra/mlflow-server.env.
+mlflow_version="$(sed -n 's/^MLFLOW_VERSION=//p' "$(dirname "$0")/../../mlflow-server.env")"
+[ -n "$mlflow_version" ] || { echo "no MLFLOW_VERSION in infra/mlflow-server.env" >&2; exit 2; }
 vllm_version="0.34.0"     # keep in step with the vllmVersion default
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

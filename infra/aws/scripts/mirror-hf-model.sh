@@ -10,16 +10,18 @@ revision="${3:-main}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 python3 -m pip install --quiet --target "$work/py" "huggingface_hub>=0.30"
-PYTHONPATH="$work/py" python3 - "$model" "$revision" "$work/model" <<'PY'
-import sys
+catalogue="$(dirname "$0")/../../models/models.json"
+prefix="$(sed -n 's/^TESTBED_MODELS_PREFIX=//p' "$(dirname "$0")/../../models/model-loading.env")"
+PYTHONPATH="$work/py" python3 - "$model" "$revision" "$work/model" "$catalogue" <<'PY'
+import json, sys
 from huggingface_hub import snapshot_download
-model, revision, target = sys.argv[1:4]
-# Weights as safetensors only: no pickle files (loading pickles is code execution).
-path = snapshot_download(model, revision=revision, local_dir=target,
-                         allow_patterns=["*.json", "*.safetensors", "*.model", "*.txt",
-                                         "*.tiktoken", "*.jinja"])
+model, revision, target, catalogue = sys.argv[1:5]
+# Weights as safetensors only (infra/models/models.json layout.allowPatterns): no pickle files,
+# because loading a pickle is code execution.
+patterns = json.load(open(catalogue))["layout"]["allowPatterns"]
+path = snapshot_download(model, revision=revision, local_dir=target, allow_patterns=patterns)
 print("downloaded", path)
 PY
-aws s3 sync "$work/model" "s3://${bucket}/models/${model}/" --only-show-errors \
+aws s3 sync "$work/model" "s3://${bucket}/${prefix}/${model}/" --only-show-errors \
   --exclude ".cache/*"
-echo "mirrored ${model}@${revision} to s3://${bucket}/models/${model}/"
+echo "mirrored ${model}@${revision} to s3://${bucket}/${prefix}/${model}/"

@@ -7,11 +7,12 @@
 #
 # Secrets Manager is replaced by a small `aws` stand-in that prints the secret JSON shapes the
 # stack generates; PostgreSQL and MLflow are real.
-#   usage: MLFLOW_VENV=<venv with mlflow 3.17.2, psycopg2-binary, boto3> scripts/smoke-start-script.sh
+#   usage: MLFLOW_VENV=<venv with mlflow[auth] at MLFLOW_VERSION of infra/mlflow-server.env,
+#          psycopg2-binary, boto3> scripts/smoke-start-script.sh
 # Needs: PostgreSQL 15 server binaries (/usr/lib/postgresql/15/bin), openssl, jq, curl.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-venv="${MLFLOW_VENV:?set MLFLOW_VENV to a venv with mlflow[auth]==3.17.2 (scripts/build-wheelhouse.sh)}"
+venv="${MLFLOW_VENV:?set MLFLOW_VENV to a venv with mlflow[auth] at the version of infra/mlflow-server.env}"
 pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 work="$(mktemp -d)"
 pg_port=55499
@@ -56,23 +57,31 @@ python3 - "$here" "$work" "$venv" "$pg_port" "$mlflow_port" <<'PY'
 import re, sys
 here, work, venv, pg_port, mlflow_port = sys.argv[1:6]
 s = open(f"{here}/src/main/resources/io/llmtestbed/infra/aws/mlflow-host.sh").read()
-java = open(f"{here}/src/main/java/io/llmtestbed/infra/aws/MlflowStack.java").read()
-block = re.search(r"SERVER_FLAGS = List\.of\((.*?)\);", java, re.S).group(1)
-flags = " ".join(f.encode().decode("unicode_escape") for f in re.findall(r'"((?:[^"\\]|\\.)*)"', block))
+# The server options as MlflowServerConf renders them: the shared file's template, each slot
+# replaced by the variable named in MlflowServerConf.AWS_SLOTS, then --app-name.
+conf = dict(l.split("=", 1) for l in open(f"{here}/../mlflow-server.env").read().splitlines()
+            if l.strip() and not l.startswith("#"))
+java = open(f"{here}/src/main/java/io/llmtestbed/infra/aws/MlflowServerConf.java").read()
+block = re.search(r"AWS_SLOTS = Map\.of\((.*?)\);", java, re.S).group(1)
+strs = [f.encode().decode("unicode_escape") for f in re.findall(r'"((?:[^"\\]|\\.)*)"', block)]
+slots = dict(zip(strs[0::2], strs[1::2]))
+flags = re.sub(r"\{([a-z_]+)\}", lambda m: slots[m.group(1)], conf["MLFLOW_SERVER_FLAGS"])
+flags += " --app-name " + conf["MLFLOW_APP_NAME_AWS"]
 start = re.search(r"<<'START'\n(.*?)\nSTART\n", s, re.S).group(1)
 start = start.replace("@SERVER_FLAGS@", flags).replace("/opt/mlflow/venv", venv)
 open(f"{work}/start-mlflow.sh", "w").write(start + "\n")
 env = re.search(r"<<'ENV'\n(.*?)\nENV\n", s, re.S).group(1)
 values = {"REGION": "ap-northeast-1", "DB_SECRET_ARN": "arn:db", "ADMIN_SECRET_ARN": "arn:admin",
           "FLASK_SECRET_ARN": "arn:flask", "DB_HOST": "127.0.0.1", "DB_PORT": pg_port,
-          "DB_NAME": "mlflow", "AUTH_DB_NAME": "mlflow_auth", "ARTIFACTS_BUCKET": "unused",
+          "DB_NAME": "mlflow", "AUTH_DB_NAME": "mlflow_auth",
+          "ARTIFACTS_DESTINATION": f"{work}/art", "WORKERS": "2",
+          "BACKEND_SCHEME": conf["MLFLOW_BACKEND_SCHEME"],
+          "ENABLE_JOB_EXECUTION": conf["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"],
           "ALLOWED_HOSTS": "localhost,localhost:*,127.0.0.1,127.0.0.1:*,"
                            "Internal-Testb-Alb-123.ap-northeast-1.elb.amazonaws.com",
           "BIND_HOST": "127.0.0.1", "MLFLOW_PORT": mlflow_port}
 env = re.sub(r"@([A-Z_]+)@", lambda m: values[m.group(1)], env)
-env = env.replace("MLFLOW_ARTIFACTS_DESTINATION=s3://unused/",
-                  f"MLFLOW_ARTIFACTS_DESTINATION={work}/art")
-open(f"{work}/mlflow.env", "w").write(env + "\nTESTBED_MLFLOW_WORKERS=2\n")
+open(f"{work}/mlflow.env", "w").write(env + "\n")
 PY
 cat > "$work/bin/aws" <<EOF
 #!/bin/bash

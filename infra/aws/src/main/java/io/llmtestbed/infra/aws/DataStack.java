@@ -57,7 +57,7 @@ public final class DataStack extends Stack {
     public static final String WHEELHOUSE_PREFIX = "wheelhouse";
 
     /** Key prefix of model weights in the model bucket. */
-    public static final String MODELS_PREFIX = "models";
+    public static final String MODELS_PREFIX = ModelLoading.load().modelsPrefix();
 
     private final Key key;
     private final DatabaseInstance database;

@@ -72,8 +72,12 @@ public final class LlmStack extends Stack {
         values.put("MODEL_ID", config.vllmModel());
         values.put("MODELS_BUCKET", data.modelsBucket().getBucketName());
         values.put("WHEELHOUSE_PREFIX", DataStack.WHEELHOUSE_PREFIX);
-        values.put("MODELS_PREFIX", DataStack.MODELS_PREFIX);
-        values.put("MODEL_LOADING_ENV", ScriptTemplate.load("model-loading.env").strip());
+        ModelLoading models = ModelLoading.load();
+        values.put("MODEL_LOADING_ENV", models.envText().strip());
+        values.put("SYNC_MODEL_SCRIPT", models.syncScript().strip());
+        values.put("MODEL_DIR", models.modelDir());
+        values.put("HF_HOME", models.hfHome());
+        values.put("TIKTOKEN_CACHE_DIR", models.env().get("TIKTOKEN_CACHE_DIR"));
         values.put("API_KEY_SECRET_ARN", data.vllmApiKeySecret().getSecretArn());
         values.put("VLLM_PORT", String.valueOf(NetworkStack.VLLM_PORT));
         values.put("LOG_GROUP", logGroup.getLogGroupName());

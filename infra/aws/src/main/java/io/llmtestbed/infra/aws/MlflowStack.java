@@ -50,22 +50,6 @@ import software.constructs.Construct;
  */
 public final class MlflowStack extends Stack {
 
-    /**
-     * The {@code mlflow server} options, the same on every host. Values in {@code $...} come from
-     * the service environment written by the user data. The backend store URI is passed as
-     * {@code MLFLOW_BACKEND_STORE_URI} so its password never appears in the process arguments.
-     */
-    // LIMIT: infra/local/stack.sh keeps its own copy of these flags; LocalParityTest compares
-    // the version and the artifact flags only. One shared file would be the real fix.
-    public static final List<String> SERVER_FLAGS = List.of(
-            "--serve-artifacts",
-            "--artifacts-destination \"$MLFLOW_ARTIFACTS_DESTINATION\"",
-            "--host \"$TESTBED_MLFLOW_BIND\"",
-            "--port \"$TESTBED_MLFLOW_PORT\"",
-            "--workers \"$TESTBED_MLFLOW_WORKERS\"",
-            "--app-name basic-auth",
-            "--allowed-hosts \"$MLFLOW_SERVER_ALLOWED_HOSTS\"");
-
     /** Python packages installed next to MLflow, pinned to what the local stack runs. */
     public static final List<String> PYTHON_PINS = List.of(
             "psycopg2-binary==2.9.13", "boto3==1.44.8");
@@ -75,9 +59,14 @@ public final class MlflowStack extends Stack {
     private final LogGroup logGroup;
     private final ApplicationLoadBalancer loadBalancer;
 
-    /** Creates the MLflow tier; see the class comment. */
+    /**
+     * Creates the MLflow tier; see the class comment.
+     *
+     * @param server the MLflow version and server options shared with the local stack
+     *     ({@code infra/mlflow-server.env}, {@link MlflowServerConf#load()})
+     */
     public MlflowStack(Construct scope, String id, StackProps props, TestbedConfig config,
-            NetworkStack network, DataStack data) {
+            MlflowServerConf server, NetworkStack network, DataStack data) {
         super(scope, id, props);
         logGroup = LogGroup.Builder.create(this, "HostLogs")
                 .logGroupName("/" + config.namePrefix() + "/mlflow")
@@ -105,13 +94,13 @@ public final class MlflowStack extends Stack {
                         .deletionProtection(false)
                         .build()
                 : null;
-        String allowedHosts = allowedHosts(config);
+        String allowedHosts = allowedHosts(config, server);
         List<ISubnet> subnets = network.vpc().selectSubnets(network.workloadSubnets()).getSubnets();
         // LIMIT: plain instances, not an Auto Scaling group: a failed host comes back by redeploy.
         // LIMIT: several hosts starting against an empty database race on the first schema
         // creation; the loser restarts (Restart=on-failure).
         for (int i = 0; i < config.mlflowHostCount(); i++) {
-            hosts.add(host(config, network, data, subnets.get(i % subnets.size()), i,
+            hosts.add(host(config, server, network, data, subnets.get(i % subnets.size()), i,
                     allowedHosts));
         }
         if (loadBalancer != null) {
@@ -183,10 +172,9 @@ public final class MlflowStack extends Stack {
                 .build()));
     }
 
-    private String allowedHosts(TestbedConfig config) {
-        // Session Manager port forwarding reaches the server as localhost on any local port.
-        List<String> hosts = new ArrayList<>(List.of("localhost", "localhost:*", "127.0.0.1",
-                "127.0.0.1:*"));
+    private String allowedHosts(TestbedConfig config, MlflowServerConf server) {
+        // The shared loopback list: Session Manager port forwarding arrives as localhost.
+        List<String> hosts = new ArrayList<>(server.allowedHosts());
         if (loadBalancer != null) {
             hosts.add(loadBalancer.getLoadBalancerDnsName());
         }
@@ -196,11 +184,11 @@ public final class MlflowStack extends Stack {
         return String.join(",", hosts);
     }
 
-    private Instance host(TestbedConfig config, NetworkStack network, DataStack data,
-            ISubnet subnet, int index, String allowedHosts) {
+    private Instance host(TestbedConfig config, MlflowServerConf server, NetworkStack network,
+            DataStack data, ISubnet subnet, int index, String allowedHosts) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("REGION", getRegion());
-        values.put("MLFLOW_VERSION", config.mlflowVersion());
+        values.put("MLFLOW_VERSION", server.version());
         values.put("PYTHON_PINS", String.join(" ", PYTHON_PINS.stream()
                 .map(p -> "\"" + p + "\"").toList()));
         values.put("MODELS_BUCKET", data.modelsBucket().getBucketName());
@@ -212,12 +200,16 @@ public final class MlflowStack extends Stack {
         values.put("DB_PORT", String.valueOf(NetworkStack.DB_PORT));
         values.put("DB_NAME", DataStack.DB_NAME);
         values.put("AUTH_DB_NAME", DataStack.AUTH_DB_NAME);
-        values.put("ARTIFACTS_BUCKET", data.artifactsBucket().getBucketName());
+        values.put("ARTIFACTS_DESTINATION",
+                server.artifactsDestination(data.artifactsBucket().getBucketName()));
+        values.put("BACKEND_SCHEME", server.backendScheme());
+        values.put("ENABLE_JOB_EXECUTION", server.enableJobExecution());
+        values.put("WORKERS", String.valueOf(server.workersAws()));
         values.put("ALLOWED_HOSTS", allowedHosts);
         // Without the ALB only Session Manager port forwarding (to localhost) reaches the server.
         values.put("BIND_HOST", loadBalancer != null ? "0.0.0.0" : "127.0.0.1");
         values.put("MLFLOW_PORT", String.valueOf(NetworkStack.MLFLOW_PORT));
-        values.put("SERVER_FLAGS", String.join(" ", SERVER_FLAGS));
+        values.put("SERVER_FLAGS", server.awsServerFlags());
         values.put("LOG_GROUP", logGroup.getLogGroupName());
         UserData userData = UserData.forLinux();
         userData.addCommands(ScriptTemplate.renderBody("mlflow-host.sh", values));

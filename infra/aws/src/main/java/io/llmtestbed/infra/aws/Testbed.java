@@ -43,6 +43,14 @@ public record Testbed(NetworkStack network, DataStack data, MlflowStack mlflow, 
      * whose unsuppressed findings appear as errors and warnings on synthesis.
      */
     public static Testbed build(App app, TestbedConfig config) {
+        return build(app, config, MlflowServerConf.load());
+    }
+
+    /**
+     * Like {@link #build(App, TestbedConfig)} with explicit shared server settings (tests use it
+     * to prove the hosts follow {@code infra/mlflow-server.env}).
+     */
+    static Testbed build(App app, TestbedConfig config, MlflowServerConf server) {
         // Account-agnostic, region-specific: synth needs no credentials and no lookups; the
         // account comes from the deploying credentials.
         StackProps props = StackProps.builder()
@@ -55,9 +63,9 @@ public record Testbed(NetworkStack network, DataStack data, MlflowStack mlflow, 
                 withDescription(props, "LLM testbed: RDS PostgreSQL, S3 buckets, KMS, secrets"),
                 config, network);
         MlflowStack mlflow = new MlflowStack(app, config.stackName("Mlflow"),
-                withDescription(props, "LLM testbed: MLflow " + config.mlflowVersion()
+                withDescription(props, "LLM testbed: MLflow " + server.version()
                         + " hosts" + (config.albEnabled() ? " behind an internal ALB" : "")),
-                config, network, data);
+                config, server, network, data);
         LlmStack llm = config.gpuEnabled()
                 ? new LlmStack(app, config.stackName("Llm"),
                         withDescription(props, "LLM testbed: vLLM " + config.vllmVersion()

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * @param region AWS region the stacks are synthesized for (account stays deploy-time)
  * @param vpcCidr IPv4 CIDR of the VPC (a /16 to /24)
  * @param natEnabled whether to add public subnets, an internet gateway and one NAT gateway
- * @param mlflowVersion the pinned MLflow release installed on the host, at least
- *     {@link #MIN_MLFLOW_VERSION}
+ * @param mlflowVersion the pinned MLflow release installed on the host: always
+ *     {@code MLFLOW_VERSION} of {@code infra/mlflow-server.env} (the local stack runs the same)
  * @param mlflowInstanceType EC2 instance type of each MLflow host
  * @param mlflowHostCount number of MLflow hosts; more than one requires the ALB
  * @param dbInstanceClass RDS instance class without the {@code db.} prefix
@@ -61,10 +61,13 @@ public record TestbedConfig(
      * The lowest MLflow release this app installs: 3.11.0 fixes the newest advisory in the
      * guide's hardening list (CVE-2026-4137, world-writable temporary directories).
      */
-    public static final String MIN_MLFLOW_VERSION = "3.11.0";
+    public static final String MIN_MLFLOW_VERSION = MlflowServerConf.MIN_VERSION;
 
-    /** The MLflow release pinned across the project (local stack, Python side, this app). */
-    public static final String MLFLOW_VERSION = "3.17.2";
+    /**
+     * The MLflow release pinned across the project (local stack, Python side, this app), read
+     * from {@code infra/mlflow-server.env} when this class loads.
+     */
+    public static final String MLFLOW_VERSION = MlflowServerConf.load().version();
 
     /** Context keys with their defaults; {@code null} means "not set". */
     public static final Map<String, String> KEYS = defaults();
@@ -85,11 +88,12 @@ public record TestbedConfig(
                 "must start with an upper-case letter and have 2-20 letters or digits",
                 stackPrefix, "-c stackPrefix=Testbed");
         checkCidr(errors, "vpcCidr", vpcCidr, 16, 24);
-        check(errors, VERSION.matcher(String.valueOf(mlflowVersion)).matches()
-                        && compareVersions(mlflowVersion, MIN_MLFLOW_VERSION) >= 0,
-                "mlflowVersion", "must be a release x.y.z at least " + MIN_MLFLOW_VERSION
-                        + " (older releases have published vulnerabilities, see README)",
-                mlflowVersion, "-c mlflowVersion=" + MLFLOW_VERSION);
+        // One release for both stacks: the context may repeat the shared pin, never change it.
+        check(errors, MLFLOW_VERSION.equals(mlflowVersion), "mlflowVersion",
+                "must equal MLFLOW_VERSION in " + MlflowServerConf.FILE + " (" + MLFLOW_VERSION
+                        + "), so the local and AWS stacks run one release",
+                mlflowVersion, "drop -c mlflowVersion, or change MLFLOW_VERSION in "
+                        + MlflowServerConf.FILE + " (README.ja.md: MLflow upgrade)");
         checkInstanceType(errors, "mlflowInstanceType", mlflowInstanceType);
         checkInstanceType(errors, "dbInstanceClass", dbInstanceClass);
         checkInstanceType(errors, "gpuInstanceType", gpuInstanceType);

@@ -1,6 +1,8 @@
 #!/bin/bash
-# MLflow host bootstrap (Amazon Linux 2023), rendered by MlflowHostUserData. Values in @...@ are
-# filled at synth time (most become CloudFormation references). No secret value is in this
+# MLflow host bootstrap (Amazon Linux 2023), rendered by MlflowStack. Values in @...@ are filled
+# at synth time (most become CloudFormation references); the MLflow version, the server options,
+# the backend scheme, the job-runner switch and the worker count come from infra/mlflow-server.env,
+# which the local stack reads too. No secret value is in this
 # script: the start script fetches them from Secrets Manager each time the service starts.
 set -euo pipefail
 
@@ -41,11 +43,13 @@ PGPORT=@DB_PORT@
 PGSSLMODE=require
 TESTBED_DB_NAME=@DB_NAME@
 TESTBED_AUTH_DB_NAME=@AUTH_DB_NAME@
-MLFLOW_ARTIFACTS_DESTINATION=s3://@ARTIFACTS_BUCKET@/
+MLFLOW_ARTIFACTS_DESTINATION=@ARTIFACTS_DESTINATION@
 MLFLOW_SERVER_ALLOWED_HOSTS=@ALLOWED_HOSTS@
 TESTBED_MLFLOW_BIND=@BIND_HOST@
 TESTBED_MLFLOW_PORT=@MLFLOW_PORT@
-TESTBED_MLFLOW_WORKERS=4
+TESTBED_MLFLOW_WORKERS=@WORKERS@
+TESTBED_BACKEND_SCHEME=@BACKEND_SCHEME@
+MLFLOW_SERVER_ENABLE_JOB_EXECUTION=@ENABLE_JOB_EXECUTION@
 ENV
 chmod 0644 /etc/mlflow/mlflow.env
 
@@ -82,7 +86,7 @@ conn.close()
 PY
 
 # LIMIT: sslmode=require, not verify-full: the RDS CA bundle is not shipped to the host yet.
-base="postgresql+psycopg2://${PGUSER}:${PGPASSWORD}@${PGHOST}:${PGPORT}"
+base="${TESTBED_BACKEND_SCHEME}://${PGUSER}:${PGPASSWORD}@${PGHOST}:${PGPORT}"
 export MLFLOW_BACKEND_STORE_URI="${base}/${TESTBED_DB_NAME}?sslmode=require"
 # `start-mlflow.sh db-upgrade` migrates the schema after an MLflow upgrade (README "Upgrading").
 if [ "${1:-}" = "db-upgrade" ]; then

@@ -1,6 +1,6 @@
 #!/bin/bash
 # vLLM GPU host bootstrap (AWS Deep Learning Base OSS Nvidia Driver AMI, Amazon Linux 2023),
-# rendered by VllmHostUserData. Values in @...@ are filled at synth time. The API key is fetched
+# rendered by LlmStack. Values in @...@ are filled at synth time. The API key is fetched
 # from Secrets Manager when the service starts; it is not in this script.
 set -euo pipefail
 
@@ -10,7 +10,7 @@ WHEELHOUSE="s3://@MODELS_BUCKET@/@WHEELHOUSE_PREFIX@/vllm-${VLLM_VERSION}/"
 
 dnf install -y python3.12 jq amazon-cloudwatch-agent
 id vllm >/dev/null 2>&1 || useradd --system --home-dir /var/lib/vllm --shell /sbin/nologin vllm
-install -d -o vllm -g vllm -m 0750 /var/lib/vllm /var/log/vllm /opt/models /opt/models/hf-cache
+install -d -o vllm -g vllm -m 0750 /var/lib/vllm /var/log/vllm @MODEL_DIR@ @HF_HOME@ @TIKTOKEN_CACHE_DIR@
 install -d -m 0755 /opt/vllm /opt/vllm/bin /etc/vllm
 
 pip_source=()
@@ -25,30 +25,21 @@ if ! /opt/vllm/venv/bin/pip install --quiet "${pip_source[@]}" "vllm==${VLLM_VER
   exit 1
 fi
 
+# infra/models/model-loading.env, verbatim: cache paths and offline switches.
 cat > /etc/vllm/model-loading.env <<'ENV'
 @MODEL_LOADING_ENV@
 ENV
 cat > /etc/vllm/vllm.env <<'ENV'
 AWS_DEFAULT_REGION=@REGION@
 TESTBED_MODEL_ID=@MODEL_ID@
-TESTBED_MODEL_URI=s3://@MODELS_BUCKET@/@MODELS_PREFIX@/@MODEL_ID@/
+TESTBED_MODELS_BUCKET=@MODELS_BUCKET@
 TESTBED_VLLM_API_KEY_SECRET_ARN=@API_KEY_SECRET_ARN@
 TESTBED_VLLM_PORT=@VLLM_PORT@
 ENV
 
+# infra/models/sync-model.sh: weights from the model bucket onto the instance volume.
 cat > /opt/vllm/bin/sync-model.sh <<'SYNC'
-#!/bin/bash
-# Copies the model's weights from the model bucket (through the S3 gateway endpoint) onto the
-# instance volume; a second start only transfers what changed.
-set -euo pipefail
-target="${TESTBED_MODEL_DIR}/${TESTBED_MODEL_ID}"
-mkdir -p "$target"
-aws s3 sync "$TESTBED_MODEL_URI" "$target" --only-show-errors
-if [ ! -f "$target/config.json" ]; then
-  echo "No config.json under ${TESTBED_MODEL_URI}: mirror the model first" \
-       "(infra/aws/scripts/mirror-hf-model.sh ${TESTBED_MODEL_ID})." >&2
-  exit 1
-fi
+@SYNC_MODEL_SCRIPT@
 SYNC
 cat > /opt/vllm/bin/start-vllm.sh <<'START'
 #!/bin/bash

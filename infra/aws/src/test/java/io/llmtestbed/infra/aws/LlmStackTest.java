@@ -31,7 +31,8 @@ class LlmStackTest {
                 .contains("HF_HUB_OFFLINE=1")
                 .contains("TRANSFORMERS_OFFLINE=1")
                 .contains("HF_HOME=/opt/models/hf-cache")
-                .contains("/models/Qwen/Qwen2.5-7B-Instruct/")
+                .contains("TESTBED_MODELS_BUCKET=")
+                .contains("source_uri=\"s3://${bucket}/${TESTBED_MODELS_PREFIX:-models}/${model}/\"")
                 .contains("ExecStartPre=/opt/vllm/bin/sync-model.sh")
                 .doesNotContain("huggingface.co")
                 .doesNotContainPattern("@[A-Z][A-Z0-9_]*@");

@@ -53,9 +53,12 @@ class MlflowStackTest {
                 .contains("sslmode=require")
                 .contains("PGSSLMODE=require")
                 .contains("MLFLOW_ARTIFACTS_DESTINATION=s3://")
-                .contains("exec /opt/mlflow/venv/bin/mlflow server "
-                        + String.join(" ", MlflowStack.SERVER_FLAGS))
+                .contains("exec /opt/mlflow/venv/bin/mlflow server --serve-artifacts"
+                        + " --artifacts-destination \"$MLFLOW_ARTIFACTS_DESTINATION\"")
                 .contains("--app-name basic-auth")
+                .contains("TESTBED_MLFLOW_WORKERS=4")
+                .contains("MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false")
+                .contains("base=\"${TESTBED_BACKEND_SCHEME}://${PGUSER}")
                 .contains("MLFLOW_SERVER_ALLOWED_HOSTS=localhost,localhost:*,127.0.0.1,127.0.0.1:*")
                 .contains("TESTBED_MLFLOW_BIND=127.0.0.1")
                 .contains("ExecStart=/opt/mlflow/bin/start-mlflow.sh")

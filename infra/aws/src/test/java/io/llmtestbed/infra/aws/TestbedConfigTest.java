@@ -52,10 +52,13 @@ class TestbedConfigTest {
     }
 
     @Test
-    void should_reject_mlflow_versions_with_published_vulnerabilities() {
+    void should_refuse_an_mlflow_version_other_than_the_shared_pin_when_given_as_context() {
         assertThatThrownBy(() -> with(Map.of("mlflowVersion", "2.9.2")))
-                .hasMessageContaining("mlflowVersion must be a release x.y.z at least 3.11.0")
-                .hasMessageContaining("found '2.9.2'; fix: -c mlflowVersion=3.17.2");
+                .hasMessageContaining("mlflowVersion must equal MLFLOW_VERSION in"
+                        + " infra/mlflow-server.env (3.17.2), so the local and AWS stacks run one"
+                        + " release, found '2.9.2'; fix: drop -c mlflowVersion, or change"
+                        + " MLFLOW_VERSION in infra/mlflow-server.env");
+        assertThat(with(Map.of("mlflowVersion", "3.17.2")).mlflowVersion()).isEqualTo("3.17.2");
     }
 
     @Test
