@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Container contract test of every AIT under aits/ that has deploy/test/ inputs:
+#   1. builds the local test base image (packaging/base) and each AIT's image with Jib
+#      (no Docker daemon), and its AITHub/Qunomon package zip;
+#   2. checks the zip as Qunomon's local install does (check_ait_package.py);
+#   3. runs the image with podman under the platform's layout: /usr/local/qai/mnt mounted,
+#      each inventory's directory at /usr/local/qai/inventory/{name}, the input directory
+#      /usr/local/qai/mnt/ip/job_args/1/1 as the one argument, --network none;
+#   4. runs the same AIT jar with the SDK's LocalRunner on the same inputs and compares the two
+#      ait.output.json files, resources and downloads (compare_outputs.py).
+# Installs podman, runc and buildah from Debian when missing (needs root).
+# usage: packaging/container-test.sh            exit status 0 when every AIT passes
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+state=${TESTBED_HOME:-$repo/.testbed}/container-test
+py=${TESTBED_PYTHON:-python3}
+podman=(podman --runtime runc --storage-driver vfs)
+# runc, not crun, and lowered limits: crun cannot set rlimits or use hybrid cgroups here.
+run_opts=(--rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
+say() { printf '\n== %s\n' "$*"; }
+t0=$SECONDS
+
+missing=()
+for tool in podman runc buildah; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} (Debian)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+fi
+
+modules=()
+for dir in "$repo"/aits/*/; do
+  [ -d "$dir/deploy/test/inventory" ] && modules+=("aits/$(basename "$dir")")
+done
+[ ${#modules[@]} -gt 0 ] || { echo "container-test: no AIT has deploy/test/inventory" >&2; exit 1; }
+
+mkdir -p "$state"
+base=$state/ait-test-base.tar
+if [ ! -s "$base" ] || [ "$repo/packaging/base/build-test-base.sh" -nt "$base" ]; then
+  say "building the test base image"
+  s=$SECONDS
+  bash "$repo/packaging/base/build-test-base.sh" "$base"
+  echo "container-test: base image built in $((SECONDS - s)) s"
+fi
+
+say "building images and packages: ${modules[*]}"
+s=$SECONDS
+(cd "$repo" && mvn -B -q -ntp -pl "$(IFS=,; echo "${modules[*]}")" -am package -DskipTests \
+  -Dait-image -Djib.from.image="tar://$base")
+echo "container-test: mvn package + jib:buildTar took $((SECONDS - s)) s"
+
+failed=0
+for module in "${modules[@]}"; do
+  m=$repo/$module
+  name=$(basename "$module")
+  say "$name"
+  image_tar=$m/target/jib-image.tar
+  zip=$m/target/$name-ait.zip
+  cp_sdk="$m/target/lib/*"
+  echo "image tar: $(du -h "$image_tar" | cut -f1), package: $(stat -c %s "$zip") bytes"
+  "$py" "$repo/packaging/check_ait_package.py" "$zip" --classpath "$cp_sdk" || failed=1
+
+  work=$state/$name
+  rm -rf "$work"
+  mkdir -p "$work/mnt/ip/job_args/1/1" "$work/mnt/ip/job_result/1/1"
+  mounts=(-v "$work/mnt:/usr/local/qai/mnt")
+  inv_json=() local_args=()
+  for inv in "$m"/deploy/test/inventory/*/; do
+    inv_name=$(basename "$inv")
+    file=$(find "$inv" -maxdepth 1 -type f | sort | head -n 1)
+    mounts+=(-v "$inv:/usr/local/qai/inventory/$inv_name:ro")
+    inv_json+=("{\"Name\": \"$inv_name\", \"Value\": \"/usr/local/qai/inventory/$inv_name/$(basename "$file")\"}")
+    local_args+=(--inventory "$inv_name=$file")
+  done
+  params_json=()
+  if [ -f "$m/deploy/test/params" ]; then
+    while IFS='=' read -r k v; do
+      [[ -z "$k" || "$k" == \#* ]] && continue
+      params_json+=("{\"Name\": \"$k\", \"Value\": \"$v\"}")
+      local_args+=(--param "$k=$v")
+    done < "$m/deploy/test/params"
+  fi
+  { printf '{"testbed_mount_volume_path": "/usr/local/qai/mnt", "run_id": 1, "job_id": 1,\n'
+    printf ' "Inventories": [%s],\n' "$(IFS=,; echo "${inv_json[*]}")"
+    printf ' "MethodParams": [%s]}\n' "$(IFS=,; echo "${params_json[*]}")"
+  } > "$work/mnt/ip/job_args/1/1/ait.input.json"
+
+  image=$("${podman[@]}" load -q -i "$image_tar" | sed -n 's/^Loaded image[s]*: //p' | head -n 1)
+  s=$SECONDS
+  "${podman[@]}" run "${run_opts[@]}" "${mounts[@]}" "$image" /usr/local/qai/mnt/ip/job_args/1/1 \
+    > "$work/container.stdout" 2> "$work/container.stderr" || true
+  echo "podman run of $image: $((SECONDS - s)) s; stderr: $(tail -n 1 "$work/container.stderr")"
+
+  java -cp "$cp_sdk" io.llmtestbed.ait.sdk.runner.LocalRunner --jar "$m/target/$name.jar" \
+    "${local_args[@]}" --root "$work/local" --job 1 --run 1 > "$work/local.stdout" 2>&1 || true
+  "$py" "$repo/packaging/compare_outputs.py" "$work/mnt" 1 1 \
+    "$work/local/mnt/ip/job_result/1/1/ait.output.json" "$m/target/ait.manifest.json" || failed=1
+  "${podman[@]}" rmi -f "$image" >/dev/null 2>&1 || true
+done
+
+echo
+echo "container-test: $([ $failed -eq 0 ] && echo passed || echo FAILED) for ${#modules[@]} AIT(s) in $((SECONDS - t0)) s"
+exit $failed
