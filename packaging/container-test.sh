@@ -51,6 +51,16 @@ s=$SECONDS
   -Dait-image -Djib.from.image="tar://$base")
 echo "container-test: mvn package + jib:buildTar took $((SECONDS - s)) s"
 
+# expect_rejected ZIP MESSAGE CLASSPATH: the package check fails on ZIP and says MESSAGE.
+expect_rejected() {
+  local out
+  if out=$("$py" "$repo/packaging/check_ait_package.py" "$1" --classpath "$3" 2>&1); then
+    echo "container-test: the package check accepted $1; it must fail with: $2" >&2; return 1
+  fi
+  grep -qF "$2" <<< "$out" || { echo "container-test: expected '$2' in: $out" >&2; return 1; }
+  echo "package check rejects as expected: $2"
+}
+
 failed=0
 for module in "${modules[@]}"; do
   m=$repo/$module
@@ -61,6 +71,14 @@ for module in "${modules[@]}"; do
   cp_sdk="$m/target/lib/*"
   echo "image tar: $(du -h "$image_tar" | cut -f1), package: $(stat -c %s "$zip") bytes"
   "$py" "$repo/packaging/check_ait_package.py" "$zip" --classpath "$cp_sdk" || failed=1
+  # The check must also reject what Qunomon rejects: a missing placeholder, an oversized zip.
+  bad=$state/bad-$name.zip
+  cp "$zip" "$bad" && zip -q -d "$bad" repository/my_ait.py
+  expect_rejected "$bad" "repository/my_ait.py missing (Qunomon AL1400" "$cp_sdk" || failed=1
+  cp "$zip" "$bad" && head -c 6000000 /dev/urandom > "$state/filler.bin"
+  (cd "$state" && zip -q -0 "$bad" filler.bin) && rm -f "$state/filler.bin"
+  expect_rejected "$bad" "over Qunomon's 5 MB limit" "$cp_sdk" || failed=1
+  rm -f "$bad"
 
   work=$state/$name
   rm -rf "$work"

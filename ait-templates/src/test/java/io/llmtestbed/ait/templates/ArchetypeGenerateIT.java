@@ -39,7 +39,8 @@ class ArchetypeGenerateIT {
                 "-DarchetypeGroupId=io.llmtestbed", "-DarchetypeArtifactId=ait-templates",
                 "-DarchetypeVersion=" + System.getProperty("archetype.version"),
                 "-DgroupId=io.llmtestbed.aits", "-DartifactId=" + AIT,
-                "-Dpackage=io.llmtestbed.aits.answeredrate", "-DinteractiveMode=false");
+                "-Dpackage=io.llmtestbed.aits.answeredrate", "-DarchetypeCatalog=local",
+                "-DinteractiveMode=false");
         long generated = System.nanoTime();
         assertThat(generate.status).as("archetype:generate output:%n%s", generate.output)
                 .isZero();
