@@ -117,6 +117,26 @@ public final class DataStack extends Stack {
         accessLogsBucket = createAccessLogsBucket();
         artifactsBucket = dataBucket("ArtifactsBucket", "artifacts/");
         modelsBucket = dataBucket("ModelsBucket", "models/");
+        outputs();
+    }
+
+    /** Names an operator needs in the guide's steps (wheelhouse, mirror, restore, teardown). */
+    private void outputs() {
+        output("ModelsBucketName", "Model bucket: wheelhouse/ and models/<model id>/",
+                modelsBucket.getBucketName());
+        output("ArtifactsBucketName", "MLflow artifact bucket (written only by the server)",
+                artifactsBucket.getBucketName());
+        output("AccessLogsBucketName", "S3 and ALB access logs", accessLogsBucket.getBucketName());
+        output("DatabaseInstanceId", "RDS instance identifier (snapshots, restore, teardown)",
+                database.getInstanceIdentifier());
+        output("DatabaseEndpoint", "RDS endpoint address (port 5432, TLS only)",
+                database.getDbInstanceEndpointAddress());
+        output("DataKeyArn", "Customer-managed KMS key of all data at rest", key.getKeyArn());
+    }
+
+    private void output(String id, String description, String value) {
+        software.amazon.awscdk.CfnOutput.Builder.create(this, id)
+                .description(description).value(value).build();
     }
 
     private Secret generated(String id, String name, String description, String template,

@@ -68,6 +68,7 @@ public final class LlmStack extends Stack {
 
         Map<String, String> values = new LinkedHashMap<>();
         values.put("REGION", getRegion());
+        values.put("HOST_GENERATION", String.valueOf(config.hostGeneration()));
         values.put("VLLM_VERSION", config.vllmVersion());
         values.put("MODEL_ID", config.vllmModel());
         values.put("MODELS_BUCKET", data.modelsBucket().getBucketName());

@@ -188,6 +188,7 @@ public final class MlflowStack extends Stack {
             DataStack data, ISubnet subnet, int index, String allowedHosts) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("REGION", getRegion());
+        values.put("HOST_GENERATION", String.valueOf(config.hostGeneration()));
         values.put("MLFLOW_VERSION", server.version());
         values.put("PYTHON_PINS", String.join(" ", PYTHON_PINS.stream()
                 .map(p -> "\"" + p + "\"").toList()));

@@ -84,6 +84,8 @@ public record ModelLoading(String envText, Map<String, String> env, JsonNode cat
         if (!catalogue.path("models").isArray() || catalogue.path("models").isEmpty()) {
             errors.add("models.json must list at least one model under \"models\"");
         }
+        // LIMIT: only mirrored weights ("source": "s3"); a host downloading from Hugging Face
+        // directly (possible with natEnabled=true) is not implemented.
         for (JsonNode m : catalogue.path("models")) {
             if (!"s3".equals(m.path("source").asText())) {
                 errors.add("models.json model " + m.path("id").asText() + " has source '"

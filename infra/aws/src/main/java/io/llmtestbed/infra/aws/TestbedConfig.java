@@ -36,6 +36,8 @@ import java.util.regex.Pattern;
  * @param gpuInstanceType EC2 instance type of the vLLM host
  * @param vllmVersion pinned vLLM release
  * @param vllmModel model id, also its key prefix under {@code models/} in the model bucket
+ * @param hostGeneration a number written into every host's user data: raising it replaces the
+ *     hosts on the next deploy (the guide's "replace a host" step), nothing else changes
  */
 public record TestbedConfig(
         String stackPrefix,
@@ -55,7 +57,8 @@ public record TestbedConfig(
         boolean gpuEnabled,
         String gpuInstanceType,
         String vllmVersion,
-        String vllmModel) {
+        String vllmModel,
+        int hostGeneration) {
 
     /**
      * The lowest MLflow release this app installs: 3.11.0 fixes the newest advisory in the
@@ -122,6 +125,8 @@ public record TestbedConfig(
                 "-c vllmModel=<org>/<name>");
         check(errors, VERSION.matcher(String.valueOf(vllmVersion)).matches(), "vllmVersion",
                 "must be a release x.y.z", vllmVersion, "-c vllmVersion=" + KEYS.get("vllmVersion"));
+        check(errors, hostGeneration >= 1, "hostGeneration", "must be 1 or more",
+                String.valueOf(hostGeneration), "-c hostGeneration=2 (one more than before)");
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("Invalid CDK context for the testbed:\n  "
                     + String.join("\n  ", errors));
@@ -162,7 +167,8 @@ public record TestbedConfig(
                 bool(get, "gpuEnabled"),
                 get.apply("gpuInstanceType"),
                 get.apply("vllmVersion"),
-                get.apply("vllmModel"));
+                get.apply("vllmModel"),
+                integer(get, "hostGeneration"));
     }
 
     /** Name of a stack, e.g. {@code Testbed-Network}. */
@@ -204,6 +210,8 @@ public record TestbedConfig(
         d.put("gpuInstanceType", "g6.xlarge");
         d.put("vllmVersion", "0.34.0");
         d.put("vllmModel", "Qwen/Qwen2.5-7B-Instruct");
+        // Raise to replace every host on the next deploy (README.ja.md 13.3).
+        d.put("hostGeneration", "1");
         return java.util.Collections.unmodifiableMap(d);
     }
 

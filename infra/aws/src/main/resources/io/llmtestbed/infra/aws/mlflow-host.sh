@@ -5,6 +5,7 @@
 # which the local stack reads too. No secret value is in this
 # script: the start script fetches them from Secrets Manager each time the service starts.
 set -euo pipefail
+# Host generation @HOST_GENERATION@ (CDK context hostGeneration; raising it replaces this host).
 
 REGION='@REGION@'
 MLFLOW_VERSION='@MLFLOW_VERSION@'

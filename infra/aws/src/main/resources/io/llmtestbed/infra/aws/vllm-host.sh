@@ -3,6 +3,7 @@
 # rendered by LlmStack. Values in @...@ are filled at synth time. The API key is fetched
 # from Secrets Manager when the service starts; it is not in this script.
 set -euo pipefail
+# Host generation @HOST_GENERATION@ (CDK context hostGeneration; raising it replaces this host).
 
 REGION='@REGION@'
 VLLM_VERSION='@VLLM_VERSION@'

@@ -148,4 +148,14 @@ class MlflowStackTest {
                 .hasMessageContaining("mlflowHostCount above 1 needs the load balancer")
                 .hasMessageContaining("add -c albEnabled=true");
     }
+
+    @Test
+    void should_replace_the_hosts_when_host_generation_is_raised() {
+        var before = Cfn.resources(Synth.defaults().mlflow(), "AWS::EC2::Instance").keySet();
+        var after = Cfn.resources(Synth.of(Map.of("hostGeneration", "2")).mlflow(),
+                "AWS::EC2::Instance").keySet();
+        assertThat(after).hasSize(1).doesNotContainAnyElementsOf(before);
+        assertThat(Cfn.userData(Synth.of(Map.of("hostGeneration", "2")).mlflow()).get(0))
+                .contains("# Host generation 2 (CDK context hostGeneration");
+    }
 }
