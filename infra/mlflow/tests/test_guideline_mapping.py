@@ -136,6 +136,19 @@ def test_should_map_every_installed_builtin_when_mlflow_is_pinned_version() -> N
     assert counts == {gr.SRC_METRICS: 24, gr.SRC_GENAI_METRICS: 8, gr.SRC_SCORERS: 24}
 
 
+def test_should_state_default_model_types_when_mapping_lists_mlflow_metrics() -> None:
+    defaults = {mt: gr.default_metrics(mt) for mt in gr.LLM_MODEL_TYPES}
+    for row in _rows(source=gr.SRC_METRICS):
+        key = row["name"].replace("_at_k", "_at_3")  # retriever_k defaults to 3
+        expected = [
+            mt for mt in gr.LLM_MODEL_TYPES if any(d.split("/")[0] == key for d in defaults[mt])
+        ]
+        assert row["defaultFor"] == expected, row["name"]
+        prefix = next((d for mt in expected for d in defaults[mt] if d.split("/")[0] == key), None)
+        if prefix is not None:
+            assert row["logged"].startswith(prefix), (row["name"], row["logged"], prefix)
+
+
 def test_should_list_every_scorer_module_when_mlflow_adds_one() -> None:
     listed = set(DATA.mapping["scorerModules"]["internal"]) | {
         m["module"] for m in DATA.mapping["scorerModules"]["integrations"]
@@ -460,6 +473,10 @@ def test_should_score_with_local_judge_when_openai_base_url_points_to_scripted_s
                 fb = judge(**{k: v for k, v in kwargs.items() if k in accepted})
                 feedback[row["name"]] = (fb.value, fb.error, server.call_count - before)
         calls = server.call_count
+        same = by_name["equivalence"](model=model)(
+            outputs="4", expectations={"expected_response": "4"}
+        )
+        calls_after_same = server.call_count
     assert scores == {n: [4] for n in scores} and len(scores) == 5
     assert set(feedback) == {r["name"] for r in _rows(offline="judge", source=gr.SRC_SCORERS)}
     assert {n: v for n, v in feedback.items() if v[1] is not None} == {}
@@ -468,6 +485,7 @@ def test_should_score_with_local_judge_when_openai_base_url_points_to_scripted_s
         n: (str(v[0]).lower().removeprefix("categoricalrating."), v[2]) for n, v in feedback.items()
     } == {n: ("yes", 1) for n in feedback}
     assert calls == len(scores) + len(feedback)
+    assert str(same.value).lower().endswith("yes") and calls_after_same == calls  # no judge call
     assert [r.getMessage() for r in caplog.records if "github.com" in r.getMessage()] == []
 
 
