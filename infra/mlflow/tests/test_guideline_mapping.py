@@ -62,8 +62,11 @@ def test_should_name_known_characteristics_and_levels_when_mapping_rows_are_read
             problems.append(f"{label}: no level ids but level text {row['level']!r}")
         if not row["aiqm"] and not row.get("none"):
             problems.append(f"{label}: no AIQM characteristic and no 'none' reason")
-        if not row["rationale"] or "\n" in row["rationale"]:
-            problems.append(f"{label}: rationale must be one non-empty line")
+        for key in ("rationale", "rationaleJa", "levelJa"):
+            if not row.get(key) or "\n" in row[key]:
+                problems.append(f"{label}: {key} must be one non-empty line")
+        if bool(row.get("none")) != bool(row.get("noneJa")):
+            problems.append(f"{label}: 'none' and 'noneJa' must be given together")
     for planned in DATA.mapping["planned"]:
         problems += [
             f"planned {planned['name']}: unknown {c}" for c in planned["aiqm"] if c not in aiqm
@@ -512,7 +515,7 @@ def test_should_name_drifted_table_when_mapping_changes(tmp_path: Path) -> None:
     shutil.copy(REPO / manifest, tmp_path / manifest)
     assert gr.drifted_blocks(tmp_path) == {}
     mapping = json.loads((tmp_path / gr.MAPPING_FILE).read_text(encoding="utf-8"))
-    next(r for r in mapping["rows"] if r.get("name") == "exact_match")["rationale"] = "changed"
+    next(r for r in mapping["rows"] if r.get("name") == "exact_match")["rationaleJa"] = "changed"
     (tmp_path / gr.MAPPING_FILE).write_text(
         json.dumps(mapping, ensure_ascii=False), encoding="utf-8"
     )

@@ -193,7 +193,10 @@ class Data:
 
 
 def _level(row: Mapping[str, Any]) -> str:
-    return "none" if row["level"] == "none" else row["level"]
+    """Level ids and the Japanese level claim, with the reason when no characteristic applies."""
+    ids = ", ".join(row["levels"])
+    text = row["levelJa"] + (f" — {row['noneJa']}" if row.get("noneJa") else "")
+    return f"{ids}: {text}" if ids else text
 
 
 def _ids(row: Mapping[str, Any], key: str) -> str:
@@ -281,8 +284,8 @@ def table_mlflow_vs_guideline(data: Data) -> str:
             r["source"].removeprefix("mlflow."),
             _ids(r, "aiqm"),
             _ids(r, "genai"),
-            _level(r) + (f" — {r['none']}" if r.get("none") else ""),
-            r["rationale"],
+            _level(r),
+            r["rationaleJa"],
         )
         for r in data.rows()
         if r["source"] in MLFLOW_SOURCES
@@ -306,7 +309,7 @@ def table_ait_vs_guideline(data: Data) -> str:
             _ids(r, "aiqm"),
             _ids(r, "genai"),
             _level(r),
-            r["rationale"],
+            r["rationaleJa"],
         )
         for r in data.ait_rows()
     ]
