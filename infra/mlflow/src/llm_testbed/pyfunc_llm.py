@@ -369,7 +369,8 @@ def log_llm_model(
             signature=signature,
             code_paths=[package_dir],
             # Explicit requirements: inference would load the model and call the endpoint.
-            pip_requirements=["mlflow==3.17.2", "pandas", "requests"],
+            # The MLflow that logs the model is the one pinned for the whole project.
+            pip_requirements=[f"mlflow=={mlflow.__version__}", "pandas", "requests"],
             registered_model_name=registered_model_name,
         )
     finally:
