@@ -67,6 +67,9 @@ def test_should_name_known_characteristics_and_levels_when_mapping_rows_are_read
                 problems.append(f"{label}: {key} must be one non-empty line")
         if bool(row.get("none")) != bool(row.get("noneJa")):
             problems.append(f"{label}: 'none' and 'noneJa' must be given together")
+    for entry in (*DATA.mapping["excluded"], *DATA.mapping["scorerModules"]["integrations"]):
+        if not entry.get("reason") or not entry.get("reasonJa"):
+            problems.append(f"excluded {entry}: needs 'reason' and 'reasonJa'")
     for planned in DATA.mapping["planned"]:
         problems += [
             f"planned {planned['name']}: unknown {c}" for c in planned["aiqm"] if c not in aiqm

@@ -192,11 +192,13 @@ class Data:
         return [r for r in self.mapping["rows"] if r["source"].startswith("ait:")]
 
 
+def _level_ids(row: Mapping[str, Any]) -> str:
+    return ", ".join(row["levels"]) or "—"
+
+
 def _level(row: Mapping[str, Any]) -> str:
-    """Level ids and the Japanese level claim, with the reason when no characteristic applies."""
-    ids = ", ".join(row["levels"])
-    text = row["levelJa"] + (f" — {row['noneJa']}" if row.get("noneJa") else "")
-    return f"{ids}: {text}" if ids else text
+    """The Japanese level claim, with the reason when no characteristic applies."""
+    return row["levelJa"] + (f" — {row['noneJa']}" if row.get("noneJa") else "")
 
 
 def _ids(row: Mapping[str, Any], key: str) -> str:
@@ -284,6 +286,7 @@ def table_mlflow_vs_guideline(data: Data) -> str:
             r["source"].removeprefix("mlflow."),
             _ids(r, "aiqm"),
             _ids(r, "genai"),
+            _level_ids(r),
             _level(r),
             r["rationaleJa"],
         )
@@ -295,6 +298,7 @@ def table_mlflow_vs_guideline(data: Data) -> str:
         "モジュール",
         "AIQM 第三版",
         "生成AI QM (本PJラベル)",
+        "レベル ID",
         "示しうるレベル",
         "根拠",
     ]
@@ -308,12 +312,21 @@ def table_ait_vs_guideline(data: Data) -> str:
             _code(expand_measures(r["measures"])),
             _ids(r, "aiqm"),
             _ids(r, "genai"),
+            _level_ids(r),
             _level(r),
             r["rationaleJa"],
         )
         for r in data.ait_rows()
     ]
-    header = ["AIT", "measures", "AIQM 第三版", "生成AI QM (本PJラベル)", "示しうるレベル", "根拠"]
+    header = [
+        "AIT",
+        "measures",
+        "AIQM 第三版",
+        "生成AI QM (本PJラベル)",
+        "レベル ID",
+        "示しうるレベル",
+        "根拠",
+    ]
     return markdown_table(header, rows)
 
 
@@ -373,9 +386,9 @@ def table_genai_components(data: Data) -> str:
 
 
 def table_excluded(data: Data) -> str:
-    rows = [(f"`{e['name']}`", e["source"], e["reason"]) for e in data.mapping["excluded"]]
+    rows = [(f"`{e['name']}`", e["source"], e["reasonJa"]) for e in data.mapping["excluded"]]
     rows += [
-        (f"`{m['module']}`", f"{SRC_SCORERS} (module)", m["reason"])
+        (f"`{m['module']}`", f"{SRC_SCORERS} (module)", m["reasonJa"])
         for m in data.mapping["scorerModules"]["integrations"]
     ]
     return markdown_table(["名前", "場所", "対応表に入れない理由"], rows)
