@@ -242,6 +242,19 @@ def _legacy(name: str) -> Any:
         return getattr(mlflow.metrics, name)()
 
 
+def _row_metric() -> Any:
+    """A custom metric with per-row scores (prediction length / reference length), version v1."""
+    from mlflow.metrics import MetricValue, make_metric
+
+    def length_ratio(predictions: pd.Series, targets: pd.Series) -> MetricValue:
+        scores = [len(p) / len(t) for p, t in zip(predictions, targets, strict=True)]
+        return MetricValue(scores=scores, aggregate_results={"mean": sum(scores) / len(scores)})
+
+    return make_metric(
+        eval_fn=length_ratio, greater_is_better=True, name="length_ratio", version="v1"
+    )
+
+
 def _quiet_evaluate(**kwargs: Any) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -300,15 +313,7 @@ def test_should_not_log_eval_table_when_only_aggregate_metrics(sqlite_tracking: 
 
 
 def test_should_log_eval_table_and_tag_when_metric_has_row_scores(sqlite_tracking: str) -> None:
-    from mlflow.metrics import MetricValue, make_metric
-
-    def length_ratio(predictions: pd.Series, targets: pd.Series) -> MetricValue:
-        scores = [len(p) / len(t) for p, t in zip(predictions, targets, strict=True)]
-        return MetricValue(scores=scores, aggregate_results={"mean": sum(scores) / len(scores)})
-
-    metric = make_metric(
-        eval_fn=length_ratio, greater_is_better=True, name="length_ratio", version="v1"
-    )
+    metric = _row_metric()
     with mlflow.start_run() as run:
         result = _quiet_evaluate(
             data=QA,
@@ -328,6 +333,40 @@ def test_should_log_eval_table_and_tag_when_metric_has_row_scores(sqlite_trackin
     assert table["columns"] == ["inputs", "ground_truth", "outputs", "length_ratio/v1/score"]
     assert [row[3] for row in table["data"]] == [1.0, 1.0]
     assert result.tables["eval_results_table"].shape == (2, 4)
+
+
+@pytest.mark.integration
+def test_should_serve_eval_table_through_artifact_proxy_when_logged_to_local_stack(
+    stack: dict[str, str], unique_name: str
+) -> None:
+    import requests
+
+    previous = mlflow.get_tracking_uri()
+    uri = stack["MLFLOW_TRACKING_URI"]
+    mlflow.set_tracking_uri(uri)
+    try:
+        # No set_experiment: the SQLite tests keep their active experiment.
+        experiment = MlflowClient().create_experiment(f"guideline-report-{unique_name}")
+        with mlflow.start_run(experiment_id=experiment) as run:
+            _quiet_evaluate(
+                data=QA,
+                predictions="outputs",
+                targets="ground_truth",
+                extra_metrics=[_legacy("exact_match"), _row_metric()],
+            )
+        stored = MlflowClient().get_run(run.info.run_id)
+    finally:
+        mlflow.set_tracking_uri(previous)
+    prefix = "mlflow-artifacts:/"
+    assert stored.info.artifact_uri.startswith(prefix)
+    path = stored.info.artifact_uri.removeprefix(prefix) + "/eval_results_table.json"
+    # The route the Java AIT reads (no Python CLI): the server proxies the S3 store.
+    response = requests.get(f"{uri}/api/2.0/mlflow-artifacts/artifacts/{path}", timeout=30)
+    assert response.status_code == 200, response.text[:300]
+    table = response.json()
+    assert table["columns"] == ["inputs", "ground_truth", "outputs", "length_ratio/v1/score"]
+    assert [row[:3] for row in table["data"]] == QA.values.tolist()
+    assert stored.data.metrics["exact_match/v1"] == 0.5
 
 
 def test_should_log_latency_when_model_is_called(sqlite_tracking: str) -> None:
