@@ -13,6 +13,7 @@ out=$(realpath -m "$out")
 work=$(mktemp -d "${TMPDIR:-/tmp}/ait-base.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 root=$work/rootfs
+# LIMIT: x86_64 Debian-layout hosts only; the libraries and fonts are the host's, not pinned.
 arch_dir=/usr/lib/x86_64-linux-gnu
 [ "$(uname -m)" = x86_64 ] || { echo "build-test-base: only x86_64 is supported, got $(uname -m)" >&2; exit 2; }
 for tool in jlink ldd buildah; do
