@@ -25,9 +25,13 @@ missing=()
 for tool in podman runc buildah; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} (Debian)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
-    >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }
+  sudo=()
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && sudo=(sudo)
+  apt_install=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
+    --no-install-recommends "${missing[@]}")
+  "${apt_install[@]}" >/dev/null || { "${sudo[@]}" apt-get update -q >/dev/null \
+    && "${apt_install[@]}" >/dev/null; } || { echo "container-test: cannot install"\
+    "${missing[*]}; install them (Debian: apt-get install ${missing[*]}) and rerun" >&2; exit 1; }
 fi
 
 modules=()
