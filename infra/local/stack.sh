@@ -147,6 +147,72 @@ live_pid() {
   echo "$pid"
 }
 
+# Pids holding a listening TCP socket on port $1 (any local address), one a line; empty when none
+# or when they cannot be seen. `ss -ltnp` (iproute2) when present, else /proc/net/tcp{,6} and the
+# socket inodes under /proc/<pid>/fd.
+port_holders() {
+  local port="$1" hex inodes inode
+  if command -v ss >/dev/null 2>&1; then
+    ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -un
+    return 0
+  fi
+  hex="$(printf '%04X' "$port")"
+  inodes="$(awk -v h="$hex" '$4 == "0A" { n = split($2, a, ":"); if (a[n] == h) print $10 }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u)"
+  for inode in $inodes; do
+    find /proc/[0-9]*/fd -maxdepth 1 -lname "socket:\[$inode\]" 2>/dev/null | cut -d/ -f3
+  done | sort -un
+}
+
+# in_tree ROOT PID: PID is ROOT or a descendant of it (gunicorn/uvicorn workers hold the
+# socket of `mlflow server`; the JVM may be a child of the setsid wrapper).
+in_tree() {
+  local root="$1" p="$2" st ppid i
+  for i in $(seq 1 64); do
+    [[ "$p" == "$root" ]] && return 0
+    [[ "$p" =~ ^[0-9]+$ && "$p" -gt 1 ]] || return 1
+    st="$(cat "/proc/$p/stat" 2>/dev/null)" || return 1
+    st="${st##*) }"
+    read -r _ ppid _ <<<"$st"
+    p="$ppid"
+  done
+  return 1
+}
+
+# port_state PID PORT: "ours" (every listener on PORT is PID or its descendant), "free" (nothing
+# listens) or "foreign:<pids>" (someone else listens; "?" when the holder cannot be seen).
+port_state() {
+  local pid="$1" port="$2" holders h foreign=()
+  holders="$(port_holders "$port")"
+  if [[ -z "$holders" ]]; then
+    if port_open "$port"; then echo "foreign:?"; else echo free; fi
+    return 0
+  fi
+  for h in $holders; do
+    if [[ -z "$pid" ]] || ! in_tree "$pid" "$h"; then foreign+=("$h"); fi
+  done
+  if ((${#foreign[@]})); then (IFS=,; echo "foreign:${foreign[*]}"); else echo ours; fi
+}
+
+# Ports on which PID or one of its descendants listens, one a line (empty without ss).
+tree_ports() {
+  local pid="$1" state recvq sendq local_addr peer users h
+  command -v ss >/dev/null 2>&1 || return 0
+  ss -Hltnp 2>/dev/null | while read -r state recvq sendq local_addr peer users; do
+    for h in $(grep -o 'pid=[0-9]*' <<<"$users" | cut -d= -f2); do
+      if in_tree "$pid" "$h"; then echo "${local_addr##*:}"; break; fi
+    done
+  done | sort -un
+}
+
+# "pid 1,2 (python)" for a foreign_pids list from port_state.
+holder_text() {
+  local pids="$1" first
+  [[ "$pids" == "?" ]] && { echo "holder pid unknown: not visible to $(id -un)"; return; }
+  first="${pids%%,*}"
+  echo "pid $pids ($(tr '\0' ' ' < "/proc/$first/cmdline" 2>/dev/null | cut -c1-60 | sed 's/ *$//'))"
+}
+
 pg_healthy() {
   PGPASSWORD="$(pg_password)" PGCONNECT_TIMEOUT=3 "$(pg_bin)/psql" -X -q -h "$HOST" -p "$PG_PORT" \
     -U "$PG_USER" -d "$PG_DB" -tAc 'SELECT 1' 2>/dev/null | grep -qx 1
@@ -157,10 +223,16 @@ mlflow_healthy() {
   hcurl -o /dev/null "http://$HOST:$MLFLOW_PORT/api/2.0/mlflow/experiments/search?max_results=1"
 }
 
-# wait_ready NAME HEALTH_FN PID LOG
+# wait_ready NAME HEALTH_FN PID LOG PORT VAR: until PID (or a descendant) listens on PORT and the
+# health check answers. Dies when PID exits, when another process takes PORT, or at the timeout.
 wait_ready() {
-  local name="$1" fn="$2" pid="$3" log="$4" t0=$SECONDS
-  until "$fn"; do
+  local name="$1" fn="$2" pid="$3" log="$4" port="$5" var="$6" t0=$SECONDS state
+  while :; do
+    state="$(port_state "$pid" "$port")"
+    [[ "$state" == ours ]] && "$fn" && return 0
+    if [[ "$state" == foreign:* ]]; then
+      refuse_foreign_port "$name" "$port" "${state#foreign:}" "$pid" "$var"
+    fi
     if ! alive "$pid"; then
       printf 'stack: ERROR: %s exited during startup; last lines of %s:\n' "$name" "$log" >&2
       tail -n 20 "$log" >&2 || true
@@ -187,9 +259,34 @@ stop_pid() {
   kill -KILL -- "$target" 2>/dev/null || true
 }
 
-refuse_foreign_port() { # NAME PORT PIDFILE VAR
-  die "$1: 127.0.0.1:$2 is already in use by a process this stack did not start (no live pid" \
-    "in $3). Stop it (ss -ltnp 'sport = :$2' shows it) or choose another port with $4=..."
+# refuse_foreign_port NAME PORT HOLDERS OUR_PID VAR
+refuse_foreign_port() {
+  local ours="no live pid of this stack (TESTBED_HOME=$TESTBED_HOME)"
+  [[ -n "$4" ]] && ours="this stack's $1 is pid $4 (TESTBED_HOME=$TESTBED_HOME)"
+  die "$1: port 127.0.0.1:$2 is already in use by a process this stack did not start" \
+    "($(holder_text "$3"); $ours). Stop that process (ss -ltnp 'sport = :$2' shows it) or" \
+    "choose another port with $5=..."
+}
+
+# ours_elsewhere NAME PID PORT VAR: die when our own PID listens, but not on PORT (it was started
+# with other port settings); a PID that listens nowhere yet is still starting.
+ours_elsewhere() {
+  local ports
+  ports="$(tree_ports "$2" | tr '\n' ' ' | sed 's/ $//')"
+  [[ -z "$ports" ]] && return 0
+  die "$1: this stack's $1 (pid $2, TESTBED_HOME=$TESTBED_HOME) listens on port(s) $ports, not" \
+    "on $3: it was started with other port settings. Use those ($4=${ports%% *}), or run" \
+    "stack.sh stop (it finds the process by its pid file) and start again"
+}
+
+# check_ours NAME PID PORT VAR: before reusing or starting NAME, refuse a foreign PORT holder and
+# our own process on another port.
+check_ours() {
+  local state
+  state="$(port_state "$2" "$3")"
+  [[ "$state" == foreign:* ]] && refuse_foreign_port "$1" "$3" "${state#foreign:}" "$2" "$4"
+  [[ -n "$2" && "$state" == free ]] && ours_elsewhere "$1" "$2" "$3" "$4"
+  return 0
 }
 
 lock() {
@@ -205,16 +302,19 @@ pg_start() {
   local bin pw t0=$SECONDS
   bin="$(pg_bin)"
   pw="$(pg_password)"
-  if pg_running_here && pg_healthy; then
-    head -1 "$PGDATA/postmaster.pid" > "$RUN/postgres.pid"
-    say "postgres: already running (pid $(cat "$RUN/postgres.pid"), port $PG_PORT)"
+  local pid=""
+  pg_running_here && pid="$(head -1 "$PGDATA/postmaster.pid")"
+  check_ours postgres "$pid" "$PG_PORT" TESTBED_PG_PORT
+  if [[ -n "$pid" ]] && [[ "$(port_state "$pid" "$PG_PORT")" == ours ]] && pg_healthy; then
+    echo "$pid" > "$RUN/postgres.pid"
+    say "postgres: already running (pid $pid, port $PG_PORT)"
     return 0
   fi
-  if pg_running_here; then
-    die "postgres runs from $PGDATA but does not answer on $HOST:$PG_PORT as $PG_USER; was it" \
-      "started with another TESTBED_PG_PORT? Run stack.sh stop, then start; see $LOGS/postgresql.log"
+  if [[ -n "$pid" ]]; then
+    die "postgres runs from $PGDATA (pid $pid) but does not answer on $HOST:$PG_PORT as $PG_USER;" \
+      "was it started with another TESTBED_PG_PORT? Run stack.sh stop, then start; see" \
+      "$LOGS/postgresql.log"
   fi
-  port_open "$PG_PORT" && refuse_foreign_port postgres "$PG_PORT" "$PGDATA/postmaster.pid" TESTBED_PG_PORT
 
   if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
     say "postgres: initdb $PGDATA"
@@ -245,7 +345,8 @@ pg_start() {
   if [[ -z "$(as_pg "${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'")" ]]; then
     as_pg "${psql[@]}" -c "CREATE DATABASE $PG_DB OWNER $PG_USER" >/dev/null
   fi
-  wait_ready postgres pg_healthy "$(cat "$RUN/postgres.pid")" "$LOGS/postgresql.log"
+  wait_ready postgres pg_healthy "$(cat "$RUN/postgres.pid")" "$LOGS/postgresql.log" "$PG_PORT" \
+    TESTBED_PG_PORT
   say "postgres: started (pid $(cat "$RUN/postgres.pid"), port $PG_PORT) in $((SECONDS - t0))s"
 }
 
@@ -267,13 +368,14 @@ pg_stop() {
 # ---------------------------------------------------------------- S3Mock
 s3_start() {
   local pid t0=$SECONDS
-  if pid="$(live_pid "$RUN/s3.pid" s3mock)"; then
-    wait_ready s3 s3_healthy "$pid" "$LOGS/s3.log"
+  pid="$(live_pid "$RUN/s3.pid" s3mock)" || pid=""
+  check_ours s3 "$pid" "$S3_PORT" TESTBED_S3_PORT
+  check_ours s3 "$pid" "$S3_TLS_PORT" TESTBED_S3_TLS_PORT
+  if [[ -n "$pid" ]]; then
+    wait_ready s3 s3_healthy "$pid" "$LOGS/s3.log" "$S3_PORT" TESTBED_S3_PORT
     say "s3: already running (pid $pid, port $S3_PORT)"
     return 0
   fi
-  port_open "$S3_PORT" && refuse_foreign_port s3 "$S3_PORT" "$RUN/s3.pid" TESTBED_S3_PORT
-  port_open "$S3_TLS_PORT" && refuse_foreign_port s3 "$S3_TLS_PORT" "$RUN/s3.pid" TESTBED_S3_TLS_PORT
   [[ -s "$S3MOCK_JAR" ]] || die "S3Mock jar $S3MOCK_JAR is missing; run infra/local/setup.sh"
   mkdir -p "$S3_ROOT"
   # shellcheck disable=SC2086 # S3_JAVA_OPTS is a list of JVM flags
@@ -288,7 +390,7 @@ s3_start() {
     >> "$LOGS/s3.log" 2>&1 < /dev/null 9>&- &
   pid=$!
   echo "$pid" > "$RUN/s3.pid"
-  wait_ready s3 s3_healthy "$pid" "$LOGS/s3.log"
+  wait_ready s3 s3_healthy "$pid" "$LOGS/s3.log" "$S3_PORT" TESTBED_S3_PORT
   say "s3: started (pid $pid, port $S3_PORT, bucket $BUCKET) in $((SECONDS - t0))s"
 }
 
@@ -306,13 +408,13 @@ s3_stop() {
 # ---------------------------------------------------------------- MLflow
 mlflow_start() {
   local pid t0=$SECONDS
-  if pid="$(live_pid "$RUN/mlflow.pid" 'mlflow server')"; then
-    wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log"
+  pid="$(live_pid "$RUN/mlflow.pid" 'mlflow server')" || pid=""
+  check_ours mlflow "$pid" "$MLFLOW_PORT" TESTBED_MLFLOW_PORT
+  if [[ -n "$pid" ]]; then
+    wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log" "$MLFLOW_PORT" TESTBED_MLFLOW_PORT
     say "mlflow: already running (pid $pid, port $MLFLOW_PORT)"
     return 0
   fi
-  port_open "$MLFLOW_PORT" && refuse_foreign_port mlflow "$MLFLOW_PORT" "$RUN/mlflow.pid" \
-    TESTBED_MLFLOW_PORT
   [[ -x "$VENV_SERVER/bin/mlflow" ]] || die "$VENV_SERVER/bin/mlflow is missing; run" \
     "infra/local/setup.sh"
   # Version and options come from the shared file (infra/mlflow-server.env), as on AWS.
@@ -340,7 +442,7 @@ mlflow_start() {
     >> "$LOGS/mlflow.log" 2>&1 < /dev/null 9>&- &
   pid=$!
   echo "$pid" > "$RUN/mlflow.pid"
-  wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log"
+  wait_ready mlflow mlflow_healthy "$pid" "$LOGS/mlflow.log" "$MLFLOW_PORT" TESTBED_MLFLOW_PORT
   # Warm every worker: a worker's first request is slow, and the next caller may hit a cold one.
   local i warm=()
   for i in $(seq 1 $((workers * 2))); do mlflow_healthy & warm+=($!); done
@@ -386,22 +488,43 @@ cmd_stop() {
   pg_stop
 }
 
-status_line() { # NAME OK PIDFILE ADDRESS DETAIL
-  local state=down pid="-"
-  [[ "$2" == 1 ]] && state=up
-  [[ -s "$3" ]] && pid="$(head -1 "$3")"
-  printf '%-9s %-5s %-22s pid %-8s %s\n' "$1" "$state" "$4" "$pid" "$5"
+# service_state PID PORT HEALTH_FN VAR: prints "STATE|DETAIL". up = PID alive, it (or a descendant)
+# is what listens on PORT, and the health check answers; foreign = another process holds PORT.
+service_state() {
+  local pid="$1" port="$2" fn="$3" var="$4" state ports
+  state="$(port_state "$pid" "$port")"
+  if [[ "$state" == foreign:* ]]; then
+    echo "foreign|port held by $(holder_text "${state#foreign:}"), not this stack's: set $var"
+  elif [[ -z "$pid" ]]; then
+    echo "down|not running"
+  elif [[ "$state" == free ]]; then
+    ports="$(tree_ports "$pid" | tr '\n' ' ' | sed 's/ $//')"
+    if [[ -n "$ports" ]]; then echo "down|pid $pid listens on $ports, not $port (other port settings)"
+    else echo "down|pid $pid does not listen on $port"; fi
+  elif "$fn"; then
+    echo "up|"
+  else
+    echo "down|pid $pid listens on $port but does not answer the health check"
+  fi
+}
+
+status_line() { # NAME STATE|DETAIL PID ADDRESS DETAIL
+  local state="${2%%|*}" why="${2#*|}"
+  printf '%-9s %-7s %-22s pid %-8s %s\n' "$1" "$state" "$4" "${3:--}" "${why:-$5}"
 }
 
 cmd_status() {
-  local ok=0 pg=0 s3=0 ml=0
-  pg_healthy && pg=1 && ok=$((ok + 1))
-  s3_healthy && s3=1 && ok=$((ok + 1))
-  mlflow_healthy && ml=1 && ok=$((ok + 1))
-  status_line postgres "$pg" "$PGDATA/postmaster.pid" "$HOST:$PG_PORT" "data $PGDATA"
-  status_line s3 "$s3" "$RUN/s3.pid" "http://$HOST:$S3_PORT" "bucket $BUCKET, store $S3_ROOT"
-  status_line mlflow "$ml" "$RUN/mlflow.pid" "http://$HOST:$MLFLOW_PORT" "log $LOGS/mlflow.log"
-  [[ $ok -eq 3 ]]
+  local pgpid="" s3pid mlpid pg s3 ml
+  pg_running_here 2>/dev/null && pgpid="$(head -1 "$PGDATA/postmaster.pid")"
+  s3pid="$(live_pid "$RUN/s3.pid" s3mock)" || s3pid=""
+  mlpid="$(live_pid "$RUN/mlflow.pid" 'mlflow server')" || mlpid=""
+  pg="$(service_state "$pgpid" "$PG_PORT" pg_healthy TESTBED_PG_PORT)"
+  s3="$(service_state "$s3pid" "$S3_PORT" s3_healthy TESTBED_S3_PORT)"
+  ml="$(service_state "$mlpid" "$MLFLOW_PORT" mlflow_healthy TESTBED_MLFLOW_PORT)"
+  status_line postgres "$pg" "$pgpid" "$HOST:$PG_PORT" "data $PGDATA"
+  status_line s3 "$s3" "$s3pid" "http://$HOST:$S3_PORT" "bucket $BUCKET, store $S3_ROOT"
+  status_line mlflow "$ml" "$mlpid" "http://$HOST:$MLFLOW_PORT" "log $LOGS/mlflow.log"
+  [[ "$pg" == up\|* && "$s3" == up\|* && "$ml" == up\|* ]]
 }
 
 cmd_env() {

@@ -7,8 +7,11 @@
 #
 #   infra/local/test_stack.sh
 #
+# A second throwaway stack (home B, ports TESTBED_TEST_B_PG_PORT 55632, TESTBED_TEST_B_S3_PORT 9390,
+# TESTBED_TEST_B_MLFLOW_PORT 5255) checks that a stack never adopts another stack's server.
+#
 # Environment: TESTBED_TEST_PG_PORT (55532), TESTBED_TEST_S3_PORT (9290), TESTBED_TEST_MLFLOW_PORT
-# (5155), TESTBED_TEST_KEEP=1 keeps the throwaway TESTBED_HOME for inspection.
+# (5155), TESTBED_TEST_B_* (above), TESTBED_TEST_KEEP=1 keeps the throwaway TESTBED_HOMEs.
 # Last line of output: "N passed, M failed"; exit status 1 when anything failed.
 set -euo pipefail
 
@@ -23,8 +26,12 @@ export TESTBED_S3_TLS_PORT=$((TESTBED_S3_PORT + 101))
 export TESTBED_MLFLOW_PORT="${TESTBED_TEST_MLFLOW_PORT:-5155}"
 TESTBED_HOME="$(mktemp -d /tmp/testbed-stack-test.XXXXXX)"
 export TESTBED_HOME
+HOME_B="$(mktemp -d /tmp/testbed-stack-test-b.XXXXXX)"
+B_PG_PORT="${TESTBED_TEST_B_PG_PORT:-55632}"
+B_S3_PORT="${TESTBED_TEST_B_S3_PORT:-9390}"
+B_MLFLOW_PORT="${TESTBED_TEST_B_MLFLOW_PORT:-5255}"
 # postgres must be able to enter the directory (mktemp makes it 0700).
-chmod 755 "$TESTBED_HOME"
+chmod 755 "$TESTBED_HOME" "$HOME_B"
 
 MLFLOW="http://127.0.0.1:$TESTBED_MLFLOW_PORT"
 S3="http://127.0.0.1:$TESTBED_S3_PORT"
@@ -45,12 +52,20 @@ finish() {
   [[ $failed -eq 0 ]]
 }
 
+# stack_b ARGS...: stack.sh for home B on B's ports (override a port by setting it before the call).
+stack_b() {
+  TESTBED_HOME="$HOME_B" TESTBED_PG_PORT="${B_PG:-$B_PG_PORT}" TESTBED_S3_PORT="${B_S3:-$B_S3_PORT}" \
+    TESTBED_S3_TLS_PORT=$((${B_S3:-$B_S3_PORT} + 101)) TESTBED_MLFLOW_PORT="${B_ML:-$B_MLFLOW_PORT}" \
+    "$STACK" "$@"
+}
+
 cleanup() {
   "$STACK" stop >/dev/null 2>&1 || true
+  stack_b stop >/dev/null 2>&1 || true
   if [[ "${TESTBED_TEST_KEEP:-0}" == 1 ]]; then
-    echo "kept $TESTBED_HOME"
+    echo "kept $TESTBED_HOME $HOME_B"
   else
-    rm -rf "$TESTBED_HOME"
+    rm -rf "$TESTBED_HOME" "$HOME_B"
   fi
 }
 trap cleanup EXIT
@@ -80,7 +95,8 @@ psql_q() {
 
 echo "test stack: TESTBED_HOME=$TESTBED_HOME ports pg $TESTBED_PG_PORT, s3 $TESTBED_S3_PORT," \
   "mlflow $TESTBED_MLFLOW_PORT"
-for port in "$TESTBED_PG_PORT" "$TESTBED_S3_PORT" "$TESTBED_S3_TLS_PORT" "$TESTBED_MLFLOW_PORT"; do
+for port in "$TESTBED_PG_PORT" "$TESTBED_S3_PORT" "$TESTBED_S3_TLS_PORT" "$TESTBED_MLFLOW_PORT" \
+  "$B_PG_PORT" "$B_S3_PORT" "$((B_S3_PORT + 101))" "$B_MLFLOW_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "test port $port is free" "set TESTBED_TEST_*_PORT to free ports"
     finish
@@ -90,7 +106,10 @@ done
 # ---------------------------------------------------------------- software, shared by symlink
 TESTBED_HOME="$SOFTWARE_HOME" "$SCRIPT_DIR/setup.sh" | grep -v '^setup: ok:' || true
 for d in lib venv-server venv; do
-  [[ -e "$SOFTWARE_HOME/$d" ]] && ln -s "$SOFTWARE_HOME/$d" "$TESTBED_HOME/$d"
+  if [[ -e "$SOFTWARE_HOME/$d" ]]; then
+    ln -s "$SOFTWARE_HOME/$d" "$TESTBED_HOME/$d"
+    ln -s "$SOFTWARE_HOME/$d" "$HOME_B/$d"
+  fi
 done
 
 # ---------------------------------------------------------------- first start
@@ -110,6 +129,42 @@ expect_eq "status prints three 'up' lines" 3 "$(grep -c ' up ' <<< "$status_out"
 out="$("$STACK" start 2>&1)" || fail "second start exits 0" "$out"
 expect_eq "second start reuses all three services" 3 "$(grep -c 'already running' <<< "$out" || true)"
 expect_eq "second start keeps the same pids" "$first_pids" "$(pids)"
+
+# ---------------------------------------------------------------- a second stack is never adopted
+a_ml_pid="$(cat "$TESTBED_HOME/run/mlflow.pid")"
+t0=$SECONDS
+if out="$(stack_b start 2>&1)"; then pass "stack B (other home, other ports) starts ($((SECONDS - t0))s)"
+else fail "stack B (other home, other ports) starts" "$out"; fi
+b_ml_pid="$(cat "$HOME_B/run/mlflow.pid" 2>/dev/null)"
+# B's home with A's MLflow port: B's own server is alive, but the port is A's.
+rc=0; out="$(B_ML="$TESTBED_MLFLOW_PORT" stack_b start 2>&1)" || rc=$?
+expect_eq "start with another stack's mlflow port exits 1" 1 "$rc"
+expect_match "the refusal names the port, 'did not start' and the variable" \
+  "port 127\.0\.0\.1:$TESTBED_MLFLOW_PORT is already in use by a process this stack did not start.*TESTBED_MLFLOW_PORT=" \
+  "$out"
+holder="$(grep -o 'did not start (pid [0-9]*' <<< "$out" | head -1 | grep -o '[0-9]*$' || true)"
+holder_root="$holder"
+while [[ -n "$holder_root" && "$holder_root" != "$a_ml_pid" && "$holder_root" -gt 1 ]]; do
+  holder_root="$(awk '{print $4}' "/proc/$holder_root/stat" 2>/dev/null || echo 0)"
+done
+expect_eq "the refusal names a pid of stack A's mlflow (holder $holder)" "$a_ml_pid" "$holder_root"
+expect_match "the refusal names B's own pid, not as the holder" "this stack's mlflow is pid $b_ml_pid" "$out"
+if grep -qE '^(mlflow: already running|stack ready)' <<< "$out"; then
+  fail "the cross-port start does not claim mlflow is running" "$out"
+else pass "the cross-port start does not claim mlflow is running"; fi
+rc=0; out="$(B_ML="$TESTBED_MLFLOW_PORT" stack_b status 2>&1)" || rc=$?
+expect_eq "status with another stack's mlflow port exits 1" 1 "$rc"
+expect_match "status shows the mlflow port as foreign, held by another pid" \
+  "mlflow +foreign .*pid $b_ml_pid +port held by pid [0-9]" "$(grep '^mlflow' <<< "$out")"
+# B's home with all of A's ports (the default-port case of a second checkout): nothing is ours.
+rc=0; out="$(B_PG="$TESTBED_PG_PORT" B_S3="$TESTBED_S3_PORT" B_ML="$TESTBED_MLFLOW_PORT" stack_b status 2>&1)" \
+  || rc=$?
+expect_eq "status on all of A's ports from home B: no service up" "0 3" \
+  "$(grep -c ' up ' <<< "$out" || true) $(grep -c ' foreign ' <<< "$out" || true)"
+expect_eq "stack A's pids are unchanged after B's attempts" "$first_pids" "$(pids)"
+if out="$(stack_b status 2>&1)"; then pass "stack B on its own ports is still up"; else
+  fail "stack B on its own ports is still up" "$out"; fi
+if out="$(stack_b stop 2>&1)"; then pass "stack B stops"; else fail "stack B stops" "$out"; fi
 
 eval "$("$STACK" env)"
 expect_eq "env: MLFLOW_TRACKING_URI" "$MLFLOW" "$MLFLOW_TRACKING_URI"
