@@ -4,8 +4,8 @@ MLflow does (metric names per model type, logged artifacts, traces and assessmen
 behaviour) with tables generated from the data.
 
 Evaluation tests log to a SQLite tracking store in a temporary directory: they check what
-MLflow's client side writes, which does not depend on the server (the demo and answer-accuracy
-tests exercise the same calls against the local stack).
+MLflow's client side writes, which does not depend on the server. One ``integration`` test logs
+the same evaluation to the local stack and reads the table back through the artifact proxy.
 """
 
 from __future__ import annotations
@@ -218,13 +218,14 @@ def test_should_default_to_gpt41_mini_when_scorer_has_no_model(
 
 @pytest.fixture(scope="module")
 def sqlite_tracking(tmp_path_factory: pytest.TempPathFactory):
-    """A SQLite tracking store in a temporary directory; the previous URI is restored after."""
+    """Experiment id in a SQLite tracking store in a temporary directory. The previous tracking
+    URI is restored after; the active experiment is never set, so later test modules that log
+    to the local stack are unaffected."""
     previous = mlflow.get_tracking_uri()
     root = tmp_path_factory.mktemp("tracking")
-    uri = f"sqlite:///{root}/mlflow.db"
-    mlflow.set_tracking_uri(uri)
-    mlflow.set_experiment("guideline-report-checks")
-    yield uri
+    mlflow.set_tracking_uri(f"sqlite:///{root}/mlflow.db")
+    artifacts = (root / "artifacts").as_uri()  # not ./mlruns under the working directory
+    yield MlflowClient().create_experiment("guideline-report-checks", artifact_location=artifacts)
     mlflow.set_tracking_uri(previous)
 
 
@@ -269,7 +270,7 @@ def test_should_log_default_metric_names_when_retriever_is_evaluated(sqlite_trac
             "relevant": [["a"], ["x"]],
         }
     )
-    with mlflow.start_run() as run:
+    with mlflow.start_run(experiment_id=sqlite_tracking) as run:
         result = _quiet_evaluate(
             data=data, predictions="retrieved", targets="relevant", model_type="retriever"
         )
@@ -287,7 +288,7 @@ def test_should_log_default_metric_names_when_retriever_is_evaluated(sqlite_trac
 def test_should_log_versioned_metric_name_when_exact_match_is_evaluated(
     sqlite_tracking: str,
 ) -> None:
-    with mlflow.start_run() as run:
+    with mlflow.start_run(experiment_id=sqlite_tracking) as run:
         result = _quiet_evaluate(
             data=QA,
             predictions="outputs",
@@ -299,7 +300,7 @@ def test_should_log_versioned_metric_name_when_exact_match_is_evaluated(
 
 
 def test_should_not_log_eval_table_when_only_aggregate_metrics(sqlite_tracking: str) -> None:
-    with mlflow.start_run() as run:
+    with mlflow.start_run(experiment_id=sqlite_tracking) as run:
         _quiet_evaluate(
             data=QA,
             predictions="outputs",
@@ -314,7 +315,7 @@ def test_should_not_log_eval_table_when_only_aggregate_metrics(sqlite_tracking: 
 
 def test_should_log_eval_table_and_tag_when_metric_has_row_scores(sqlite_tracking: str) -> None:
     metric = _row_metric()
-    with mlflow.start_run() as run:
+    with mlflow.start_run(experiment_id=sqlite_tracking) as run:
         result = _quiet_evaluate(
             data=QA,
             predictions="outputs",
@@ -332,7 +333,11 @@ def test_should_log_eval_table_and_tag_when_metric_has_row_scores(sqlite_trackin
     assert set(table) == {"columns", "data"}  # pandas "split" layout
     assert table["columns"] == ["inputs", "ground_truth", "outputs", "length_ratio/v1/score"]
     assert [row[3] for row in table["data"]] == [1.0, 1.0]
-    assert result.tables["eval_results_table"].shape == (2, 4)
+    # result.tables goes through mlflow.load_table, which searches only the active experiment
+    # (it has no experiment argument): the run's experiment is not active here, and the table
+    # is silently missing although the artifact exists.
+    assert result.tables == {}
+    assert "eval_results_table" in result.artifacts
 
 
 @pytest.mark.integration
@@ -370,7 +375,7 @@ def test_should_serve_eval_table_through_artifact_proxy_when_logged_to_local_sta
 
 
 def test_should_log_latency_when_model_is_called(sqlite_tracking: str) -> None:
-    with mlflow.start_run() as run:
+    with mlflow.start_run(experiment_id=sqlite_tracking) as run:
         _quiet_evaluate(
             model=lambda frame: frame["inputs"].str.len(),
             data=QA[["inputs", "ground_truth"]],
@@ -408,16 +413,19 @@ def test_should_attach_feedback_assessments_to_traces_when_genai_evaluate_runs(
         PIIDetection(),
         same_as_expected,
     ]
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), mlflow.start_run(experiment_id=sqlite_tracking) as run:
         warnings.simplefilter("ignore")
         result = mlflow.genai.evaluate(data=data, scorers=scorers)
+    assert result.run_id == run.info.run_id  # logs into the active run
     names = ("regex_match", "response_length", "pii_detection", "same_as_expected")
     assert result.metrics == {f"{n}/mean": pytest.approx(0.5) for n in names}
     assert {f"{n}/value" for n in names} <= set(result.result_df.columns)
     client = MlflowClient()
     assert client.list_artifacts(result.run_id) == []
     assert "mlflow.loggedArtifacts" not in client.get_run(result.run_id).data.tags
-    traces = mlflow.search_traces(run_id=result.run_id, return_type="list")
+    traces = mlflow.search_traces(
+        locations=[sqlite_tracking], run_id=result.run_id, return_type="list"
+    )
     assert len(traces) == 2
     for trace in traces:
         kinds = {(a.name, type(a).__name__, a.source.source_type) for a in trace.info.assessments}
