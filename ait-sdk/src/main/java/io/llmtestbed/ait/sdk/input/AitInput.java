@@ -79,7 +79,7 @@ public final class AitInput {
             String where = e.getLocation() == null ? "" : " at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw AitException.invalidInput(file + " is not well-formed JSON" + where + ": "
-                    + e.getOriginalMessage() + "; fix the JSON syntax (the platform writes"
+                    + JsonFormat.withoutSourceNote(e.getOriginalMessage()) + "; fix the JSON syntax (the platform writes"
                     + " {\"testbed_mount_volume_path\": …, \"run_id\": …, \"job_id\": …,"
                     + " \"Inventories\": […], \"MethodParams\": […]})", e);
         }

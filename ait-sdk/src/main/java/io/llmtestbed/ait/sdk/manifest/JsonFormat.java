@@ -32,6 +32,30 @@ public final class JsonFormat {
     private JsonFormat() {
     }
 
+    /**
+     * A parse failure for a person: Jackson's own message without its location part (which
+     * reads "Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled)"),
+     * followed by "at line L, column C" when known. Other I/O failures give their message.
+     */
+    public static String parseProblem(IOException e) {
+        if (e instanceof JsonProcessingException j) {
+            String where = j.getLocation() == null ? "" : " at line "
+                    + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr();
+            return withoutSourceNote(j.getOriginalMessage()) + where;
+        }
+        return withoutSourceNote(String.valueOf(e.getMessage()));
+    }
+
+    /**
+     * Removes Jackson's "Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`
+     * disabled); " note, which original messages still carry for nested positions such as a
+     * start marker ("[Source: REDACTED …; line: 1, column: 30]" becomes "[line: 1, column: 30]").
+     */
+    public static String withoutSourceNote(String message) {
+        return message == null ? null
+                : message.replaceAll("Source: REDACTED \\([^)]*\\)(; )?", "");
+    }
+
     /** The tree as text, four-space indented, non-ASCII unescaped. */
     public static String write(JsonNode tree) {
         try {

@@ -89,7 +89,8 @@ public final class ManifestValidator {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr();
             return new ValidationResult(List.of(new Violation(Severity.ERROR, "$",
-                    "must be well-formed JSON" + where, quote(e.getOriginalMessage()),
+                    "must be well-formed JSON" + where,
+                    quote(JsonFormat.withoutSourceNote(e.getOriginalMessage())),
                     "correct the JSON syntax")));
         }
     }

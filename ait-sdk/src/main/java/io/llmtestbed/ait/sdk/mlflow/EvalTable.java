@@ -374,8 +374,9 @@ public final class EvalTable implements Iterable<EvalRow>, AutoCloseable {
   }
 
   private static String cleanMessage(JsonProcessingException e) {
-    // Jackson hides the source ("REDACTED"); the table name is already in our message.
-    return e.getOriginalMessage().replaceAll("\\[Source: REDACTED[^;]*; ", "[");
+    // The original message has no location part (Jackson's "Source: REDACTED ..."); the table
+    // name and the line and column are already in our message.
+    return io.llmtestbed.ait.sdk.manifest.JsonFormat.withoutSourceNote(e.getOriginalMessage());
   }
 
   static String where(JsonLocation location) {

@@ -56,9 +56,12 @@ public interface MlflowRunSource {
     return evalTable(EvalTable.DEFAULT_ARTIFACT);
   }
 
-  /** Opens a table artifact in pandas split layout as a streaming table. */
+  /**
+   * Opens a table artifact in pandas split layout as a streaming table; messages name it
+   * "{@code <artifactPath> of <describe()>}".
+   */
   default EvalTable evalTable(String artifactPath) {
-    return EvalTable.open(describe() + ":" + artifactPath, () -> openArtifact(artifactPath));
+    return EvalTable.open(artifactPath + " of " + describe(), () -> openArtifact(artifactPath));
   }
 
   /** All files (not directories) under the artifact root, depth first, sorted by path. */

@@ -3,6 +3,7 @@ package io.llmtestbed.ait.sdk.mlflow;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmtestbed.ait.sdk.manifest.JsonFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a run-reference file {@code {"tracking_uri": "http://...", "run_ids": ["..."]}};</li>
  *   <li>a run-reference file {@code {"tracking_uri": "...", "experiment_name": "...",
  *       "run_names": ["..."]}} ({@code run_names} optional: all active runs of the experiment,
- *       oldest first);</li>
+ *       oldest first). Only runs whose status is FINISHED are taken unless the optional field
+ *       {@code "run_statuses"} lists others (e.g. {@code ["FINISHED", "RUNNING"]}); skipped runs
+ *       are logged with their status;</li>
  *   <li>a directory exported by {@link RunExporter} ({@code run.json} + {@code artifacts/}), a
  *       directory whose sub-directories are such exports (one run each, by name), or the
  *       {@code run.json} file itself;</li>
@@ -34,6 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class RunReference {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunReference.class);
+  /** Statuses taken from an experiment when the reference has no 'run_statuses'. */
+  static final List<String> DEFAULT_STATUSES = List.of("FINISHED");
+  private static final List<String> RUN_STATUSES = List.of("RUNNING", "SCHEDULED", "FINISHED",
+      "FAILED", "KILLED");
 
   private RunReference() {
   }
@@ -110,7 +117,8 @@ public final class RunReference {
     try {
       ref = RunSnapshot.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
-      throw invalid("run reference " + file + " is not valid JSON: " + e.getMessage() + ". Fix: "
+      throw invalid("run reference " + file + " is not valid JSON: "
+          + JsonFormat.parseProblem(e) + ". Fix: "
           + "write {\"tracking_uri\": \"http://...\", \"run_ids\": [\"...\"]}");
     }
     if (!ref.isObject()) {
@@ -128,6 +136,21 @@ public final class RunReference {
     List<String> runIds = listField(file, ref, "run_ids");
     String experimentName = textField(file, ref, "experiment_name");
     List<String> runNames = listField(file, ref, "run_names");
+    List<String> statuses = listField(file, ref, "run_statuses");
+    if (statuses == null) {
+      statuses = DEFAULT_STATUSES;
+    }
+    for (String st : statuses) {
+      if (!RUN_STATUSES.contains(st)) {
+        throw invalid("run reference " + file + ": field 'run_statuses' has '" + st + "', which "
+            + "is not an MLflow run status " + RUN_STATUSES + ". Fix: list statuses from "
+            + RUN_STATUSES + ", or leave the field out to take FINISHED runs only");
+      }
+    }
+    if (statuses != DEFAULT_STATUSES && experimentName == null) {
+      throw invalid("run reference " + file + ": field 'run_statuses' needs 'experiment_name' "
+          + "(runs named by 'run_ids' are taken whatever their status)");
+    }
     if (runIds != null && experimentName != null) {
       throw invalid("run reference " + file + " sets both 'run_ids' and 'experiment_name'. Fix: "
           + "keep one of them (run_ids names runs exactly)");
@@ -159,19 +182,38 @@ public final class RunReference {
       }
       return runs;
     }
-    return byExperiment(file, server, experimentName, runNames);
+    return byExperiment(file, server, experimentName, runNames, statuses);
   }
 
   private static List<MlflowRunSource> byExperiment(Path file, TrackingServer server,
-      String experimentName, List<String> runNames) {
+      String experimentName, List<String> runNames, List<String> statuses) {
     String experimentId = server.experimentId(experimentName);
-    List<RunInfo> all = server.searchRuns(experimentId, null);
+    List<RunInfo> active = server.searchRuns(experimentId, null);
+    List<RunInfo> all = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (RunInfo r : active) {
+      boolean wanted = runNames == null || runNames.contains(r.runName());
+      if (statuses.contains(r.status())) {
+        all.add(r);
+      } else if (wanted) {
+        skipped.add(r.runId() + (r.runName() == null ? "" : " '" + r.runName() + "'") + " ("
+            + r.status() + ")");
+      }
+    }
+    if (!skipped.isEmpty()) {
+      LOG.warn("Experiment '{}': skipped {} run(s) whose status is not {}: {}. A failed or "
+          + "unfinished run usually has no eval table; list the status in 'run_statuses' or "
+          + "name the run in 'run_ids' to take it anyway", experimentName, skipped.size(),
+          String.join("/", statuses), String.join(", ", skipped));
+    }
     List<MlflowRunSource> runs = new ArrayList<>();
     if (runNames == null) {
       if (all.isEmpty()) {
         throw new MlflowRunException(MlflowRunException.Kind.RUN_NOT_FOUND, "experiment '"
-            + experimentName + "' on " + server.uri() + " has no active runs (file " + file
-            + "). Fix: log the evaluation runs first");
+            + experimentName + "' on " + server.uri() + " has no active run with status "
+            + String.join("/", statuses) + " (file " + file + ")" + (skipped.isEmpty() ? ""
+            : "; skipped: " + String.join(", ", skipped)) + ". Fix: log the evaluation runs "
+            + "first, or list the wanted statuses in 'run_statuses'");
       }
       for (RunInfo r : all) {
         runs.add(server.run(r.runId()));
@@ -185,8 +227,10 @@ public final class RunReference {
       if (matches.isEmpty()) {
         throw new MlflowRunException(MlflowRunException.Kind.RUN_NOT_FOUND, "run reference "
             + file + ", field 'run_names': experiment '" + experimentName + "' has no active run "
-            + "named '" + name + "'; run names present: " + present + ". Fix: correct the name "
-            + "or use 'run_ids'");
+            + "named '" + name + "' with status " + String.join("/", statuses) + "; run names "
+            + "present: " + present + (skipped.isEmpty() ? "" : "; skipped: "
+            + String.join(", ", skipped)) + ". Fix: correct the name, list the status in "
+            + "'run_statuses', or use 'run_ids'");
       }
       RunInfo newest = matches.get(matches.size() - 1);
       if (matches.size() > 1) {
@@ -209,8 +253,8 @@ public final class RunReference {
       return t == JsonToken.FIELD_NAME ? p.currentName() : null;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw invalid(file + " is not valid JSON at " + EvalTable.where(e.getLocation()) + ": "
-          + e.getOriginalMessage() + ". Fix: give a run-reference JSON, an exported run directory "
-          + "or an eval_results_table.json");
+          + JsonFormat.withoutSourceNote(e.getOriginalMessage()) + ". Fix: give a run-reference "
+          + "JSON, an exported run directory or an eval_results_table.json");
     } catch (IOException e) {
       throw new MlflowRunException(MlflowRunException.Kind.IO, "cannot read " + file + ": " + e,
           e);

@@ -2,6 +2,7 @@ package io.llmtestbed.ait.sdk.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmtestbed.ait.sdk.manifest.JsonFormat;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Collections;
@@ -30,7 +31,7 @@ record RunSnapshot(RunInfo info, Map<String, Double> metrics, Map<String, String
       root = MAPPER.readTree(json);
     } catch (IOException e) {
       throw new MlflowRunException(MlflowRunException.Kind.INVALID_REFERENCE, where
-          + " is not valid JSON: " + e.getMessage() + ". Fix: re-export the run with "
+          + " is not valid JSON: " + JsonFormat.parseProblem(e) + ". Fix: re-export the run with "
           + "'export-run'", e);
     }
     JsonNode run = root == null ? null : root.path("run");

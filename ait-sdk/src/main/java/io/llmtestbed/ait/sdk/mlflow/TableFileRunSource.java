@@ -76,6 +76,15 @@ public final class TableFileRunSource implements MlflowRunSource {
     }
   }
 
+  /** The default artifact is the file itself, so messages name just the file. */
+  @Override
+  public EvalTable evalTable(String artifactPath) {
+    if (EvalTable.DEFAULT_ARTIFACT.equals(ArtifactPaths.normalise(artifactPath))) {
+      return EvalTable.open(file.toString(), () -> openArtifact(artifactPath));
+    }
+    return MlflowRunSource.super.evalTable(artifactPath);
+  }
+
   @Override
   public String describe() {
     return "table file " + file;

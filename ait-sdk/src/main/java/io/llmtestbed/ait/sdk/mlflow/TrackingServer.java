@@ -2,6 +2,7 @@ package io.llmtestbed.ait.sdk.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbed.ait.sdk.manifest.JsonFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -231,7 +232,7 @@ public final class TrackingServer implements AutoCloseable {
       return RunSnapshot.MAPPER.readTree(json);
     } catch (IOException e) {
       throw new MlflowRunException(MlflowRunException.Kind.SERVER_ERROR, "tracking server "
-          + "answered with text that is not JSON: " + e.getMessage(), e);
+          + "answered with text that is not JSON: " + JsonFormat.parseProblem(e), e);
     }
   }
 

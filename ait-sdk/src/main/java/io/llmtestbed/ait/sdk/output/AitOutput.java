@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -45,6 +46,7 @@ public final class AitOutput {
     private final List<OutputEntry> measures = new ArrayList<>();
     private final List<OutputEntry> resources = new ArrayList<>();
     private final List<OutputEntry> downloads = new ArrayList<>();
+    private final Map<String, String> notApplicable = new java.util.LinkedHashMap<>();
 
     /**
      * @param manifest the AIT's manifest (names are checked against it)
@@ -185,6 +187,23 @@ public final class AitOutput {
             list.add(entry);
         }
         return file;
+    }
+
+    /**
+     * Marks a declared measure as not applicable to this run (for example a comparison that
+     * needs two runs): it is left out of the output, and the harness logs it at INFO with the
+     * reason instead of warning that it was not recorded.
+     *
+     * @throws AitException E101 when the measure is not declared
+     */
+    public void markNotApplicable(String name, String reason) {
+        declaredMeasure(name);
+        notApplicable.putIfAbsent(name, reason);
+    }
+
+    /** Measure name → reason, for measures marked {@linkplain #markNotApplicable not applicable}. */
+    public Map<String, String> notApplicable() {
+        return java.util.Collections.unmodifiableMap(notApplicable);
     }
 
     /** Measures recorded so far, in order. */

@@ -50,6 +50,8 @@ public final class LocalRunner implements Callable<Integer> {
 
     /** Exit status when the AIT reported an error. */
     public static final int EXIT_AIT_ERROR = 1;
+    /** Exit status for a usage error (bad option, missing inventory path). */
+    public static final int EXIT_USAGE = 2;
     /** Exit status when the AIT wrote no readable ait.output.json. */
     public static final int EXIT_NO_OUTPUT = 3;
 
@@ -144,12 +146,32 @@ public final class LocalRunner implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        String missing = missingInventory(request.inventories());
+        if (missing != null) {
+            // one line, no usage text and no stack trace: the path is the whole problem
+            spec.commandLine().getErr().println("ait-local-run: " + missing);
+            return EXIT_USAGE;
+        }
         LocalRun result = run(request);
         print(result, new PrintStream(System.out, true, StandardCharsets.UTF_8));
         if (result.output() == null) {
             return EXIT_NO_OUTPUT;
         }
         return result.succeeded() ? 0 : EXIT_AIT_ERROR;
+    }
+
+    /** The usage error for the first inventory path that does not exist, or null. */
+    static String missingInventory(Map<String, List<Path>> inventories) {
+        for (Map.Entry<String, List<Path>> e : inventories.entrySet()) {
+            for (Path p : e.getValue()) {
+                if (!Files.exists(p)) {
+                    return "--inventory " + e.getKey() + "=" + p + ": no such file or directory ("
+                            + p.toAbsolutePath().normalize() + "); give an existing file or"
+                            + " directory for inventory '" + e.getKey() + "'";
+                }
+            }
+        }
+        return null;
     }
 
     private Map<String, List<Path>> pairsToPaths(List<String> pairs) {

@@ -89,6 +89,15 @@ public final class AitContext {
         logger.info("measure {} = {}", name, value);
     }
 
+    /**
+     * Says that a declared measure does not apply to this run and will not be recorded (e.g. a
+     * two-run comparison in a one-run job); the harness then logs one INFO line with the reason
+     * instead of a WARN that the measure is missing.
+     */
+    public void notApplicable(String name, String reason) {
+        output.markNotApplicable(name, reason);
+    }
+
     /** Records a sequence measure (comma-joined in the output). */
     public void measureSequence(String name, double... values) {
         output.addMeasureSequence(name, values);

@@ -68,6 +68,11 @@ public final class AitMain {
     private static final int DETAIL_MAX = 4000;
     private static final int MAX_CAUSES = 4;
     private static final Logger LOG = LoggerFactory.getLogger(AitMain.class);
+    /** Goes to ait.log only while a run is captured (see {@link LogCapture}). */
+    private static final Logger TRACE_LOG = LoggerFactory.getLogger(LogCapture.FILE_ONLY_LOGGER);
+    /** Longest one-line reason on stderr; longer ones keep their head and their "Fix:" part. */
+    static final int ONE_LINE_MAX = 600;
+    private static final String FIX = "Fix:";
     private static final Pattern SECRET_NAME =
             Pattern.compile("(?i)(key|token|secret|password|credential)");
 
@@ -153,7 +158,8 @@ public final class AitMain {
             ErrorCode code = classify(t);
             String detail = detail(t);
             LOG.error("AIT {} {} failed with {} ({}): {}", name, version, code, code.meaning(),
-                    detail, t);
+                    detail);
+            TRACE_LOG.error("Stack trace of the {} failure", code, t);
             close(capture);
             if (capture == null || !capture.capturing()) {
                 appendToLog(logFile, code + ": " + detail);
@@ -186,10 +192,25 @@ public final class AitMain {
                     + " were not written: " + String.join(", ", missing) + "; write each file"
                     + " to the path returned, or do not register it", null);
         }
-        manifest.measures().stream()
-                .filter(m -> output.measures().stream().noneMatch(e -> e.name().equals(m.name())))
-                .forEach(m -> LOG.warn("measure {} is declared but was not recorded; the"
-                        + " output has no value for it", m.name()));
+        List<String> unrecorded = manifest.measures().stream().map(m -> m.name())
+                .filter(n -> output.measures().stream().noneMatch(e -> e.name().equals(n)))
+                .toList();
+        List<String> expected = unrecorded.stream()
+                .filter(n -> output.notApplicable().containsKey(n)).toList();
+        List<String> unexpected = unrecorded.stream()
+                .filter(n -> !output.notApplicable().containsKey(n)).toList();
+        if (!expected.isEmpty()) {
+            Map<String, List<String>> byReason = new LinkedHashMap<>();
+            expected.forEach(n -> byReason.computeIfAbsent(output.notApplicable().get(n),
+                    k -> new java.util.ArrayList<>()).add(n));
+            byReason.forEach((reason, names) -> LOG.info("{} measure(s) not recorded because"
+                    + " they do not apply to this run ({}): {}", names.size(), reason,
+                    String.join(", ", names)));
+        }
+        if (!unexpected.isEmpty()) {
+            LOG.warn("{} declared measure(s) were not recorded; the output has no value for"
+                    + " them: {}", unexpected.size(), String.join(", ", unexpected));
+        }
         if (capture != null) {
             output.downloadPath(Download.LOG, capture.file().getFileName().toString());
         }
@@ -271,9 +292,29 @@ public final class AitMain {
         return t.getClass().getName() + (msg == null ? "" : ": " + msg);
     }
 
-    private static String oneLine(String detail) {
+    /**
+     * The first line of a Detail, at most {@link #ONE_LINE_MAX} characters. When it is longer,
+     * the middle is cut (marked with " … ") so that the problem at its start and the part from
+     * its last "Fix:" on both survive.
+     */
+    static String oneLine(String detail) {
         String first = detail.lines().findFirst().orElse("");
-        return first.length() > 300 ? first.substring(0, 299) + "…" : first;
+        if (first.length() <= ONE_LINE_MAX) {
+            return first;
+        }
+        String cut = " … ";
+        int fix = first.lastIndexOf(FIX);
+        if (fix < 0) {
+            return first.substring(0, ONE_LINE_MAX - 1) + "…";
+        }
+        String tail = first.substring(fix);
+        int headRoom = ONE_LINE_MAX - tail.length() - cut.length();
+        if (headRoom < ONE_LINE_MAX / 3) {
+            // a very long fix: keep a third for the problem, the rest for the fix
+            headRoom = ONE_LINE_MAX / 3;
+            tail = tail.substring(0, ONE_LINE_MAX - headRoom - cut.length() - 1) + "…";
+        }
+        return first.substring(0, headRoom) + cut + tail;
     }
 
     /**

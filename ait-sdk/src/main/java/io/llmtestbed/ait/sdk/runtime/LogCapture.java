@@ -25,6 +25,12 @@ final class LogCapture implements AutoCloseable {
     private final FileAppender<ILoggingEvent> appender;
     private final ch.qos.logback.classic.Logger root;
 
+    /**
+     * Logger whose records go to {@code ait.log} only (not the console): the stack trace of a
+     * failure, so that a person at the console sees the one-line error without it.
+     */
+    static final String FILE_ONLY_LOGGER = "io.llmtestbed.ait.sdk.runtime.AitMain.trace";
+
     private LogCapture(Path file, FileAppender<ILoggingEvent> appender,
             ch.qos.logback.classic.Logger root) {
         this.file = file;
@@ -61,6 +67,9 @@ final class LogCapture implements AutoCloseable {
         appender.start();
         ch.qos.logback.classic.Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(appender);
+        ch.qos.logback.classic.Logger fileOnly = ctx.getLogger(FILE_ONLY_LOGGER);
+        fileOnly.setAdditive(false);
+        fileOnly.addAppender(appender);
         applyDefaultLevels(ctx);
         return new LogCapture(file, appender, root);
     }
@@ -98,6 +107,7 @@ final class LogCapture implements AutoCloseable {
     public void close() {
         if (appender != null) {
             root.detachAppender(appender);
+            root.getLoggerContext().getLogger(FILE_ONLY_LOGGER).detachAppender(appender);
             appender.stop();
         }
     }

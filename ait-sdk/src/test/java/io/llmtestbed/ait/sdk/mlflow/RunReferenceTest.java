@@ -144,6 +144,33 @@ class RunReferenceTest {
   }
 
   @Test
+  void should_give_parse_problem_without_jackson_source_note_when_reference_breaks_later()
+      throws IOException {
+    Path broken = file("later.json", "{\"run_ids\": [\"a\" \"b\"]}");
+
+    assertThatThrownBy(() -> resolve(broken))
+        .hasMessageStartingWith("run reference " + broken + " is not valid JSON: Unexpected "
+            + "character")
+        .hasMessageContaining(" at line 1, column 18. Fix: ")
+        .message().doesNotContain("REDACTED").doesNotContain("StreamReadFeature")
+        .doesNotContain("[Source");
+  }
+
+  @Test
+  void should_name_the_file_once_when_bare_table_is_malformed() throws IOException {
+    Path table = file("e_cols.json", "{\"columns\":[\"inputs\"],\"data\":[[\"x\" 1]]}");
+
+    MlflowRunSource run = resolve(table).get(0);
+
+    try (EvalTable t = run.evalTable()) {
+      assertThatThrownBy(() -> t.rows().toList())
+          .hasMessageStartingWith("eval table " + table + " is not valid JSON at line 1, ")
+          .message().doesNotContain("table table").doesNotContain(":eval_results_table.json")
+          .doesNotContain("REDACTED");
+    }
+  }
+
+  @Test
   void should_list_directory_content_when_directory_is_not_a_run() throws IOException {
     file("a.json", "{}");
     file("b.json", "{}");

@@ -45,6 +45,7 @@ class TrackingServerRunSourceIT {
   private static String experimentId;
   private static String experimentName;
   private static CreatedRun run;
+  private static CreatedRun failedRun;
 
   @TempDir
   Path dir;
@@ -66,6 +67,10 @@ class TrackingServerRunSourceIT {
     rest.logTable(run, "eval_results_table.json", COLUMNS, rows);
     rest.upload(run, "extra/notes.txt", "メモ".getBytes(StandardCharsets.UTF_8));
     rest.finish(run.runId());
+    // runs an experiment reference must skip: they have no eval table
+    failedRun = rest.createRun(experimentId, "crashed-eval", Map.of(), Map.of(), Map.of());
+    rest.setStatus(failedRun.runId(), "FAILED");
+    rest.createRun(experimentId, "still-running", Map.of(), Map.of(), Map.of());
   }
 
   @Test
@@ -152,8 +157,52 @@ class TrackingServerRunSourceIT {
     assertThatThrownBy(() -> RunReference.resolve(wrongName, TrackingCredentials.NONE,
         LocalStack.trackingUri()))
         .hasMessage("run reference " + wrongName + ", field 'run_names': experiment '"
-            + experimentName + "' has no active run named 'gpt-5'; run names present: "
-            + "[gpt-4o-mini]. Fix: correct the name or use 'run_ids'");
+            + experimentName + "' has no active run named 'gpt-5' with status FINISHED; run "
+            + "names present: [gpt-4o-mini]. Fix: correct the name, list the status in "
+            + "'run_statuses', or use 'run_ids'");
+  }
+
+  /** Formatted records ("LEVEL message") that {@code owner}'s logger emits while it runs. */
+  private static List<String> captureLogs(Class<?> owner, Runnable action) {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(owner);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> list =
+        new ch.qos.logback.core.read.ListAppender<>();
+    list.start();
+    logger.addAppender(list);
+    try {
+      action.run();
+    } finally {
+      logger.detachAppender(list);
+    }
+    return list.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+  }
+
+  @Test
+  void should_take_only_finished_runs_when_experiment_has_failed_and_running_ones()
+      throws IOException {
+    Path whole = Files.writeString(dir.resolve("all.json"), "{\"tracking_uri\": \""
+        + LocalStack.trackingUri() + "\", \"experiment_name\": \"" + experimentName + "\"}");
+    Path crashed = Files.writeString(dir.resolve("crashed.json"), "{\"tracking_uri\": \""
+        + LocalStack.trackingUri() + "\", \"experiment_name\": \"" + experimentName + "\", "
+        + "\"run_names\": [\"crashed-eval\"]}");
+    Path withFailed = Files.writeString(dir.resolve("with-failed.json"), "{\"tracking_uri\": \""
+        + LocalStack.trackingUri() + "\", \"experiment_name\": \"" + experimentName + "\", "
+        + "\"run_statuses\": [\"FINISHED\", \"FAILED\"]}");
+
+    List<String> log = captureLogs(RunReference.class, () ->
+        assertThat(RunReference.resolve(whole, TrackingCredentials.NONE, null))
+            .extracting(r -> r.run().runName()).containsExactly("gpt-4o-mini"));
+
+    assertThat(log).singleElement().asString().contains("WARN")
+        .contains("skipped 2 run(s) whose status is not FINISHED")
+        .contains(failedRun.runId() + " 'crashed-eval' (FAILED)")
+        .contains("'still-running' (RUNNING)");
+    assertThatThrownBy(() -> RunReference.resolve(crashed, TrackingCredentials.NONE, null))
+        .hasMessageContaining("has no active run named 'crashed-eval' with status FINISHED")
+        .hasMessageContaining("skipped: " + failedRun.runId() + " 'crashed-eval' (FAILED)");
+    assertThat(RunReference.resolve(withFailed, TrackingCredentials.NONE, null))
+        .extracting(r -> r.run().runName()).containsExactly("gpt-4o-mini", "crashed-eval");
   }
 
   @Test

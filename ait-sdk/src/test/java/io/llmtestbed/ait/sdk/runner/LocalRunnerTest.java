@@ -124,6 +124,27 @@ class LocalRunnerTest {
     }
 
     @Test
+    void should_print_one_line_and_exit_two_when_inventory_path_does_not_exist() {
+        Path missing = tmp.resolve("no-such-runs.json");
+        Path root = tmp.resolve("qai");
+        String[] args = {"--main-class", SampleAit.class.getName(), "--inventory",
+            "answers=" + missing, "--root", root.toString()};
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new LocalRunner());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+
+        int status = cli.execute(args);
+
+        String printed = err.toString(StandardCharsets.UTF_8);
+        assertThat(status).isEqualTo(LocalRunner.EXIT_USAGE).isEqualTo(2);
+        assertThat(printed.lines()).hasSize(1);
+        assertThat(printed).contains("--inventory answers=" + missing)
+                .contains("no such file or directory").contains("inventory 'answers'")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(root.resolve("mnt")).as("nothing is laid out").doesNotExist();
+    }
+
+    @Test
     void should_run_jar_as_subprocess_when_jar_given() throws Exception {
         Path jar = tmp.resolve("sample-ait.jar");
         java.util.jar.Manifest mf = new java.util.jar.Manifest();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbed.ait.sdk.manifest.InventoryType;
 import io.llmtestbed.ait.sdk.manifest.JsonFormat;
 import io.llmtestbed.ait.sdk.manifest.Manifest;
+import io.llmtestbed.ait.sdk.manifest.Structure;
 import io.llmtestbed.ait.sdk.manifest.ValueType;
 import io.llmtestbed.ait.sdk.testait.Layout;
 import io.llmtestbed.ait.sdk.testait.SampleAit;
@@ -149,6 +150,75 @@ class AitMainTest {
 
         assertThat(inputDir.resolve("ait.output.json")).exists();
         assertThat(inputDir.resolve("downloads/Log/ait.log")).exists();
+    }
+
+    @Test
+    void should_print_error_without_stack_trace_on_console_when_ait_fails() throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+            execute(new SampleAit(), input(Map.of("fail_with", "e901")));
+        } finally {
+            System.setOut(original);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        String log = Files.readString(outputFile().resolveSibling("downloads/Log/ait.log"));
+
+        assertThat(printed).contains("failed with E901")
+                .contains("simulated failure after reading 4 rows")
+                .doesNotContain("\tat io.llmtestbed.ait.sdk.runtime.AitMain.");
+        assertThat(log).contains("Stack trace of the E901 failure")
+                .contains("\tat io.llmtestbed.ait.sdk.runtime.AitMain.");
+    }
+
+    @Test
+    void should_warn_once_listing_names_and_inform_for_not_applicable_when_measures_missing()
+            throws Exception {
+        Ait partial = new Ait() {
+            @Override
+            public Manifest manifest() {
+                return Manifest.builder().name("eval_partial").description("d").version("0.1")
+                        .quality("C-1")
+                        .inventory("answers", InventoryType.DATASET, "rows", "csv")
+                        .measure("a", ValueType.FLOAT, Structure.SINGLE, "recorded", null, null)
+                        .measure("b", ValueType.FLOAT, Structure.SINGLE, "forgotten", null, null)
+                        .measure("c", ValueType.FLOAT, Structure.SINGLE, "forgotten", null, null)
+                        .measure("a_diff", ValueType.FLOAT, Structure.SINGLE, "two runs", null,
+                                null)
+                        .build();
+            }
+
+            @Override
+            public void run(AitContext ctx) {
+                ctx.measure("a", 0.5);
+                ctx.notApplicable("a_diff", "needs two runs, 1 given");
+            }
+        };
+
+        execute(partial, input(Map.of()));
+        String log = Files.readString(outputFile().resolveSibling("downloads/Log/ait.log"));
+
+        assertThat(output().path("ExecuteInfo").path("Error").isMissingNode()).isTrue();
+        assertThat(log.lines().filter(l -> l.contains(" WARN "))).singleElement().asString()
+                .contains("2 declared measure(s) were not recorded").endsWith(": b, c");
+        assertThat(log).contains("INFO").contains("1 measure(s) not recorded because they do"
+                + " not apply to this run (needs two runs, 1 given): a_diff");
+    }
+
+    @Test
+    void should_keep_problem_and_fix_on_stderr_line_when_reason_is_long() {
+        String reason = "inventory 'runs': run abc has no artifact x.json " + "context ".repeat(120)
+                + "Fix: log the table with mlflow.evaluate or pick another run";
+
+        String line = AitMain.oneLine(reason + "\nsecond line");
+
+        assertThat(line).hasSizeLessThanOrEqualTo(AitMain.ONE_LINE_MAX)
+                .startsWith("inventory 'runs': run abc has no artifact x.json")
+                .contains(" … ")
+                .endsWith("Fix: log the table with mlflow.evaluate or pick another run")
+                .doesNotContain("second line");
+        assertThat(AitMain.oneLine("short. Fix: do it")).isEqualTo("short. Fix: do it");
     }
 
     @Test

@@ -72,7 +72,12 @@ public final class MlflowTestRuns {
 
   /** Marks a run FINISHED. */
   public void finish(String runId) {
-    post("runs/update", MAPPER.createObjectNode().put("run_id", runId).put("status", "FINISHED")
+    setStatus(runId, "FINISHED");
+  }
+
+  /** Sets a run's status (FINISHED, FAILED, KILLED, RUNNING, SCHEDULED). */
+  public void setStatus(String runId, String status) {
+    post("runs/update", MAPPER.createObjectNode().put("run_id", runId).put("status", status)
         .put("end_time", System.currentTimeMillis()));
   }
 
