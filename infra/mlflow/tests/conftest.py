@@ -36,9 +36,27 @@ def parse_env_exports(text: str) -> dict[str, str]:
     return env
 
 
+# Every experiment / registered model a test creates has this token in its name, so the session
+# end deletes exactly what this session made (another session may share the stack).
+SESSION_TOKEN = uuid.uuid4().hex[:8]
+
+
+def _delete_session_objects() -> tuple[int, int]:
+    """Mark this session's ``test-*`` experiments deleted and drop its registered models."""
+    client = mlflow.MlflowClient()
+    experiments = client.search_experiments(filter_string=f"name LIKE 'test-%{SESSION_TOKEN}%'")
+    for experiment in experiments:
+        client.delete_experiment(experiment.experiment_id)
+    models = client.search_registered_models(filter_string=f"name LIKE 'test-%{SESSION_TOKEN}%'")
+    for model in models:
+        client.delete_registered_model(model.name)
+    return len(experiments), len(models)
+
+
 @pytest.fixture(scope="session")
-def stack() -> dict[str, str]:
-    """Start the local stack (or reuse it) and point MLflow at it; returns the stack env."""
+def stack() -> Iterator[dict[str, str]]:
+    """Start the local stack (or reuse it) and point MLflow at it; yields the stack env. At the
+    session end the experiments and registered models this session created are deleted."""
     if not STACK_SH.is_file():
         pytest.fail(
             f"{STACK_SH} is missing; integration tests need the local stack script "
@@ -59,13 +77,22 @@ def stack() -> dict[str, str]:
     assert "MLFLOW_TRACKING_URI" in env, f"stack.sh env printed no MLFLOW_TRACKING_URI:\n{printed}"
     os.environ.update(env)
     mlflow.set_tracking_uri(env["MLFLOW_TRACKING_URI"])
-    return env
+    yield env
+    deleted = _delete_session_objects()
+    print(f"\nstack fixture: deleted {deleted[0]} test experiments, {deleted[1]} registered models")
+
+
+@pytest.fixture(scope="session")
+def session_token() -> str:
+    """The token in this session's experiment names (see ``SESSION_TOKEN``)."""
+    return SESSION_TOKEN
 
 
 @pytest.fixture
 def unique_name() -> str:
-    """A fresh suffix for experiment / model names so tests never see each other's runs."""
-    return uuid.uuid4().hex[:10]
+    """A fresh suffix for experiment / model names so tests never see each other's runs; it
+    contains the session token, so the session end deletes what was made with it."""
+    return f"{SESSION_TOKEN}-{uuid.uuid4().hex[:6]}"
 
 
 @pytest.fixture

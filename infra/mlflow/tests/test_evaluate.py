@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -9,8 +10,9 @@ import mlflow
 import pandas as pd
 import pytest
 
+from llm_testbed import evaluate as evaluate_module
 from llm_testbed.datasets import dataset_digest, load_table
-from llm_testbed.evaluate import run_evaluation
+from llm_testbed.evaluate import prepare_nulls, run_evaluation
 from llm_testbed.metrics import BUILTIN_METRICS, probe_builtin_metrics
 from llm_testbed.pyfunc_llm import log_llm_model
 
@@ -184,3 +186,129 @@ def test_should_print_run_id_and_skipped_metrics_when_run_from_the_cli(
     run = mlflow.MlflowClient().get_run(printed["run_id"])
     assert printed["metrics"]["exact_match/v1"] == pytest.approx(1 / 3)
     assert json.loads(run.data.tags["testbed.skipped_metrics"]) == printed["skipped_metrics"]
+
+
+FIVE_ROWS = [
+    *ROWS,
+    {"question_id": "4", "inputs": "1+1は？", "ground_truth": "2", "outputs": "2"},
+    {"question_id": "5", "inputs": "空の色は？", "ground_truth": "青", "outputs": None},
+]
+
+
+def test_should_score_a_null_prediction_as_empty_string_when_one_answer_is_null():
+    df, null_predictions, null_targets = prepare_nulls(
+        pd.DataFrame(FIVE_ROWS), predictions="outputs", targets="ground_truth"
+    )
+
+    assert (null_predictions, null_targets) == (1, 0)
+    assert df["outputs"].tolist() == ["東京", "5", "約3776メートル", "2", ""]
+
+
+def test_should_drop_rows_without_a_reference_when_some_targets_are_null():
+    rows = [dict(r) for r in FIVE_ROWS]
+    rows[1]["ground_truth"] = None
+
+    df, null_predictions, null_targets = prepare_nulls(
+        pd.DataFrame(rows), predictions="outputs", targets="ground_truth"
+    )
+
+    assert (null_predictions, null_targets) == (1, 1)
+    assert df["question_id"].tolist() == ["1", "3", "4", "5"]
+
+
+def test_should_fail_before_any_run_when_all_predictions_are_null():
+    rows = [{**r, "outputs": None} for r in FIVE_ROWS]
+
+    with pytest.raises(ValueError) as error:
+        run_evaluation(pd.DataFrame(rows), experiment_name="never-created", predictions="outputs")
+
+    assert "all 5 predictions in column 'outputs' are null" in str(error.value)
+    assert "fix: pass --predictions-col" in str(error.value)
+    assert mlflow.active_run() is None
+
+
+def test_should_fail_before_any_run_when_all_targets_are_null():
+    rows = [{**r, "ground_truth": None} for r in FIVE_ROWS]
+
+    with pytest.raises(ValueError) as error:
+        run_evaluation(pd.DataFrame(rows), experiment_name="never-created", predictions="outputs")
+
+    assert "all 5 rows have a null target in column 'ground_truth'" in str(error.value)
+    assert "--targets-col none" in str(error.value)
+
+
+def test_should_warn_once_per_process_when_builtins_are_skipped_for_every_run(caplog, monkeypatch):
+    monkeypatch.setattr(evaluate_module, "_reported_skips", set())
+    skipped = {"token_count": "needs tiktoken", "toxicity": "needs evaluate"}
+
+    with caplog.at_level(logging.WARNING, logger="llm_testbed.evaluate"):
+        for _ in range(5):
+            evaluate_module._report_skipped(skipped)
+
+        evaluate_module._report_skipped({"toxicity": "needs evaluate"})  # a subset: nothing new
+        evaluate_module._report_skipped({**skipped, "exact_match": "needs targets; none given"})
+
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 2
+    assert "Built-in metrics skipped (2): token_count: needs tiktoken; toxicity" in messages[0]
+    assert "testbed.skipped_metrics" in messages[0]
+    assert "Built-in metrics skipped (1): exact_match: needs targets" in messages[1]
+
+
+def _cli(data: Path, experiment: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "llm_testbed.evaluate",
+            str(data),
+            "--experiment",
+            experiment,
+            "--predictions-col",
+            "outputs",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.integration
+def test_should_count_a_null_prediction_as_wrong_when_one_answer_of_five_is_null(
+    stack, tmp_path, unique_name
+):
+    data = tmp_path / "five.jsonl"
+    pd.DataFrame(FIVE_ROWS).to_json(data, orient="records", lines=True, force_ascii=False)
+
+    done = _cli(data, f"test-eval-null-{unique_name}")
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    printed = json.loads(done.stdout[done.stdout.index("{") :])
+    run = mlflow.MlflowClient().get_run(printed["run_id"])
+    table = _table(printed["run_id"])
+    rows = [dict(zip(table["columns"], r, strict=True)) for r in table["data"]]
+    assert run.info.status == "FINISHED"
+    assert run.data.metrics["exact_match/v1"] == pytest.approx(2 / 5)
+    assert run.data.tags["testbed.null_predictions"] == "1"
+    assert run.data.tags["testbed.null_targets"] == "0"
+    assert printed["null_predictions"] == 1
+    assert [r["outputs"] for r in rows if r["question_id"] == "5"] == [""]
+    assert "WARNING llm_testbed.evaluate: 1 of 5 predictions in column 'outputs' are null" in (
+        done.stderr
+    )
+
+
+@pytest.mark.integration
+def test_should_leave_no_run_when_all_predictions_are_null(stack, tmp_path, unique_name):
+    data = tmp_path / "none.jsonl"
+    rows = [{**r, "outputs": None} for r in FIVE_ROWS]
+    pd.DataFrame(rows).to_json(data, orient="records", lines=True, force_ascii=False)
+    experiment = f"test-eval-allnull-{unique_name}"
+
+    done = _cli(data, experiment)
+
+    assert done.returncode == 2
+    assert "ERROR: evaluate: all 5 predictions in column 'outputs' are null" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert mlflow.get_experiment_by_name(experiment) is None

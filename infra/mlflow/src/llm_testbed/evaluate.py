@@ -11,6 +11,13 @@ that raises (``token_count`` without tiktoken) fails the whole evaluation. Eithe
 says what happened in tags: ``testbed.model_type`` (requested), ``testbed.mlflow_model_type``
 (passed), ``testbed.metrics`` (computed, JSON list) and ``testbed.skipped_metrics`` (JSON object
 name -> reason).
+
+Nulls, validated before any run is started (an input error leaves no run behind), the same way
+as the Java AIT: a null recorded prediction counts as wrong (it is scored as the empty string),
+is counted in the tag ``testbed.null_predictions`` and logged as a WARNING; a row whose target is
+null has no reference and is left out (tag ``testbed.null_targets``, WARNING). All predictions
+null, or all targets null, is an error (``ValueError``). The logged table then has the empty
+string where the prediction was null and lacks the rows without a target.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from llm_testbed.metrics import (
     probe_builtin_metrics,
 )
 
-_logger = logging.getLogger(__name__)
+_logger = logging.getLogger("llm_testbed.evaluate")  # also under python -m
 EVAL_TABLE_ARTIFACT = "eval_results_table.json"
 TAG_MODEL_ID = "testbed.model_id"
 TAG_DATASET = "testbed.dataset"
@@ -47,6 +54,11 @@ TAG_MLFLOW_MODEL_TYPE = "testbed.mlflow_model_type"
 TAG_METRICS = "testbed.metrics"
 TAG_SKIPPED_METRICS = "testbed.skipped_metrics"
 TAG_SOURCE = "testbed.source"
+TAG_NULL_PREDICTIONS = "testbed.null_predictions"
+TAG_NULL_TARGETS = "testbed.null_targets"
+
+# (metric, reason) pairs already reported by this process (the demo evaluates many runs).
+_reported_skips: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,8 @@ class EvaluationOutcome:
     metrics: dict[str, float]
     computed_metrics: list[str]
     skipped_metrics: dict[str, str] = field(default_factory=dict)
+    null_predictions: int = 0
+    null_targets: int = 0
 
 
 def _require_columns(df: pd.DataFrame, columns: Sequence[str | None], what: str) -> None:
@@ -68,6 +82,59 @@ def _require_columns(df: pd.DataFrame, columns: Sequence[str | None], what: str)
             f"{what}: dataset lacks column(s) {missing}; it has {list(df.columns)}; fix: rename "
             "the columns or pass --inputs-col/--targets-col/--predictions-col"
         )
+
+
+def prepare_nulls(
+    df: pd.DataFrame, *, predictions: str | None, targets: str | None
+) -> tuple[pd.DataFrame, int, int]:
+    """Return (table to evaluate, null predictions, null targets) as the module docstring says.
+
+    Rows with a null target are dropped first; null predictions among the remaining rows become
+    ``""``. Raises ``ValueError`` when every target or every prediction is null.
+    """
+    out = df
+    null_targets = 0
+    if targets is not None:
+        missing = out[targets].isna()
+        null_targets = int(missing.sum())
+        if null_targets == len(out):
+            raise ValueError(
+                f"evaluate: all {len(out)} rows have a null target in column {targets!r}, so no "
+                "row has a reference to compare with; fix: pass --targets-col with the column of "
+                "reference answers, or --targets-col none to evaluate without references"
+            )
+        if null_targets:
+            out = out[~missing].reset_index(drop=True)
+    null_predictions = 0
+    if predictions is not None:
+        missing = out[predictions].isna()
+        null_predictions = int(missing.sum())
+        if null_predictions == len(out):
+            raise ValueError(
+                f"evaluate: all {len(out)} predictions in column {predictions!r} are null (rows "
+                "with a target), so the model answered nothing; fix: pass --predictions-col with "
+                "the column of the model's answers, or re-run the model"
+            )
+        if null_predictions:
+            out = out.copy()
+            out[predictions] = out[predictions].astype(object).where(~missing, "")
+    return out, null_predictions, null_targets
+
+
+def _report_skipped(skipped: Mapping[str, str]) -> None:
+    """One WARNING naming the skipped built-ins not yet reported by this process (the demo
+    evaluates five runs); the run tags keep the full list."""
+    new = sorted((n, r) for n, r in skipped.items() if (n, r) not in _reported_skips)
+    if not new:
+        return
+    _reported_skips.update(new)
+    _logger.warning(
+        "Built-in metrics skipped (%d): %s; each run records this in tag %s (shown once per "
+        "process)",
+        len(new),
+        "; ".join(f"{name}: {reason}" for name, reason in new),
+        TAG_SKIPPED_METRICS,
+    )
 
 
 def select_metrics(
@@ -125,21 +192,41 @@ def run_evaluation(
     _require_columns(df, [inputs_col if model_uri else None, predictions, targets], "evaluate")
     if dataset_name is None:
         dataset_name = Path(data).stem if isinstance(data, (str, Path)) else "dataframe"
+    digest = dataset_digest(df)
+    df, null_predictions, null_targets = prepare_nulls(df, predictions=predictions, targets=targets)
+    if null_predictions:
+        _logger.warning(
+            "%d of %d predictions in column %r are null; each is scored as the empty string "
+            "(wrong) and counted in tag %s",
+            null_predictions,
+            len(df),
+            predictions,
+            TAG_NULL_PREDICTIONS,
+        )
+    if null_targets:
+        _logger.warning(
+            "%d of %d rows have a null target in column %r and are left out (tag %s)",
+            null_targets,
+            len(df) + null_targets,
+            targets,
+            TAG_NULL_TARGETS,
+        )
     mlflow_model_type, metrics, skipped = select_metrics(
         model_type, has_targets=targets is not None, extra_metrics=extra_metrics
     )
-    for name, reason in skipped.items():
-        _logger.warning("Built-in metric %s skipped: %s", name, reason)
+    _report_skipped(skipped)
     metric_names = [m.name for m in metrics]
     run_tags = {
         TAG_MODEL_ID: model_id or run_name or str(model_uri or predictions),
         TAG_DATASET: dataset_name,
-        TAG_DATASET_DIGEST: dataset_digest(df),
+        TAG_DATASET_DIGEST: digest,
         TAG_MODEL_TYPE: model_type,
         TAG_MLFLOW_MODEL_TYPE: str(mlflow_model_type),
         TAG_METRICS: json.dumps(metric_names),
         TAG_SKIPPED_METRICS: json.dumps(skipped, ensure_ascii=False),
         TAG_SOURCE: f"model:{model_uri}" if model_uri else f"recorded-predictions:{predictions}",
+        TAG_NULL_PREDICTIONS: str(null_predictions),
+        TAG_NULL_TARGETS: str(null_targets),
         **(tags or {}),
     }
     experiment = mlflow.set_experiment(experiment_name)
@@ -163,6 +250,8 @@ def run_evaluation(
         metrics={k: float(v) for k, v in {**(run_metrics or {}), **result.metrics}.items()},
         computed_metrics=metric_names,
         skipped_metrics=skipped,
+        null_predictions=null_predictions,
+        null_targets=null_targets,
     )
 
 
@@ -191,7 +280,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if args.tracking_uri:
         mlflow.set_tracking_uri(args.tracking_uri)
-    outcome = run_evaluation(
+    try:
+        outcome = _run_from_args(args)
+    except (ValueError, FileNotFoundError) as err:
+        # Input errors are found before a run is started, so nothing is left behind.
+        print(f"llm_testbed.evaluate: ERROR: {err}", file=sys.stderr)
+        return 2
+    print(
+        json.dumps(
+            {
+                "run_id": outcome.run_id,
+                "experiment_id": outcome.experiment_id,
+                "metrics": outcome.metrics,
+                "skipped_metrics": outcome.skipped_metrics,
+                "null_predictions": outcome.null_predictions,
+                "null_targets": outcome.null_targets,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+    return 0
+
+
+def _run_from_args(args: argparse.Namespace) -> EvaluationOutcome:
+    return run_evaluation(
         args.dataset,
         experiment_name=args.experiment,
         model_uri=args.model_uri,
@@ -203,19 +316,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         model_id=args.model_id,
         dataset_name=args.dataset_name,
     )
-    print(
-        json.dumps(
-            {
-                "run_id": outcome.run_id,
-                "experiment_id": outcome.experiment_id,
-                "metrics": outcome.metrics,
-                "skipped_metrics": outcome.skipped_metrics,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
-    return 0
 
 
 if __name__ == "__main__":
