@@ -340,6 +340,31 @@ def test_should_log_eval_table_and_tag_when_metric_has_row_scores(sqlite_trackin
     assert "eval_results_table" in result.artifacts
 
 
+def test_should_prefix_names_and_map_columns_when_evaluator_config_says_so(
+    sqlite_tracking: str,
+) -> None:
+    from mlflow.metrics import MetricValue, make_metric
+
+    def context_chars(predictions: pd.Series, context: pd.Series) -> MetricValue:
+        scores = [float(len(c)) for c in context]
+        return MetricValue(scores=scores, aggregate_results={"mean": sum(scores) / len(scores)})
+
+    metric = make_metric(eval_fn=context_chars, greater_is_better=False, name="context_chars")
+    data = QA.assign(docs=["abc", "abcde"])
+    with mlflow.start_run(experiment_id=sqlite_tracking) as run:
+        _quiet_evaluate(
+            data=data,
+            predictions="outputs",
+            targets="ground_truth",
+            extra_metrics=[metric],
+            evaluator_config={"metric_prefix": "p_", "col_mapping": {"context": "docs"}},
+        )
+    client = MlflowClient()
+    # The prefix lands on the aggregate name too, not only on the metric key.
+    assert client.get_run(run.info.run_id).data.metrics == {"p_context_chars/p_mean": 4.0}
+    assert [f.path for f in client.list_artifacts(run.info.run_id)] == ["p_eval_results_table.json"]
+
+
 @pytest.mark.integration
 def test_should_serve_eval_table_through_artifact_proxy_when_logged_to_local_stack(
     stack: dict[str, str], unique_name: str
