@@ -460,6 +460,29 @@ def test_should_attach_feedback_assessments_to_traces_when_genai_evaluate_runs(
         }
 
 
+def test_should_record_scorer_error_when_custom_scorer_raises(sqlite_tracking: str) -> None:
+    from mlflow.genai.scorers import scorer
+
+    @scorer
+    def broken(outputs: str) -> bool:
+        raise RuntimeError("scorer bug")
+
+    with warnings.catch_warnings(), mlflow.start_run(experiment_id=sqlite_tracking) as run:
+        warnings.simplefilter("ignore")
+        mlflow.genai.evaluate(data=[{"inputs": {"q": "x"}, "outputs": "y"}], scorers=[broken])
+    (trace,) = mlflow.search_traces(
+        locations=[sqlite_tracking], run_id=run.info.run_id, return_type="list"
+    )
+    (feedback,) = [a for a in trace.info.assessments if a.name == "broken"]
+    assert feedback.error is not None and feedback.error.error_code == "SCORER_ERROR"
+    assert "scorer bug" in feedback.error.error_message
+
+
+def test_should_take_extra_metrics_when_custom_metrics_argument_is_gone() -> None:
+    parameters = inspect.signature(mlflow.evaluate).parameters
+    assert "extra_metrics" in parameters and "custom_metrics" not in parameters
+
+
 # ---------------------------------------------------------------- offline behaviour (this machine)
 
 
@@ -550,6 +573,7 @@ def test_should_score_with_local_judge_when_openai_base_url_points_to_scripted_s
                 before = server.call_count
                 fb = judge(**{k: v for k, v in kwargs.items() if k in accepted})
                 feedback[row["name"]] = (fb.value, fb.error, server.call_count - before)
+                assert fb.source.source_type == "LLM_JUDGE", row["name"]
         calls = server.call_count
         same = by_name["equivalence"](model=model)(
             outputs="4", expectations={"expected_response": "4"}
