@@ -62,4 +62,6 @@ buildah --storage-driver vfs config \
 img=$(buildah --storage-driver vfs commit --quiet --rm "$ctr" localhost/ait-test-base:17)
 mkdir -p "$(dirname "$out")"; rm -f "$out"
 buildah --storage-driver vfs push "$img" "docker-archive:$out:localhost/ait-test-base:17" >/dev/null 2>&1
+# The tar is the product; drop the stored copy so that rebuilds do not pile up vfs layers.
+buildah --storage-driver vfs rmi "$img" >/dev/null 2>&1 || true
 echo "build-test-base: wrote $out ($(du -h "$out" | cut -f1))"
