@@ -341,7 +341,9 @@ def table_coverage(data: Data) -> str:
             {r["source"].removeprefix("ait:") for r in data.ait_rows() if cid in r["aiqm"]}
         )
         planned = [
-            f"{p['name']} (issue {p['issue']})" for p in data.mapping["planned"] if cid in p["aiqm"]
+            f"{p['nameJa']} (issue {p['issue']})"
+            for p in data.mapping["planned"]
+            if cid in p["aiqm"]
         ]
         levels = set(c["levels"])
         with_level = any(levels & set(r["levels"]) for r in data.rows() if cid in r["aiqm"])
