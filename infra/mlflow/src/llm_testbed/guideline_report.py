@@ -126,6 +126,8 @@ def installed_scorer_modules() -> set[str]:
     return {info.name for info in pkgutil.iter_modules(package.__path__)}
 
 
+# LIMIT: reads MLflow's private DefaultEvaluator._builtin_metrics (pinned 3.17.2); a rename in a
+# later MLflow fails the report generation and the tests, by design.
 def default_metrics(model_type: str) -> list[str]:
     """Logged key prefix (``name/version`` or ``name``) of each default metric MLflow's default
     evaluator adds for ``model_type`` (``retriever`` with the default ``retriever_k`` = 3)."""
