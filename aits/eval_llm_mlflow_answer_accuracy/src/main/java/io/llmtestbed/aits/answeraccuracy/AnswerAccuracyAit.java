@@ -125,6 +125,9 @@ public final class AnswerAccuracyAit implements Ait {
         + "reference, i.e. the n of every measure.", "0", null);
     b.measure("null_predictions", ValueType.INT, Structure.SEQUENCE, "Per run: rows whose "
         + "prediction is null; they count as wrong (0) in every measure.", "0", null);
+    b.measure("rows_truncated", ValueType.INT, Structure.SEQUENCE, "Per run: rows whose "
+        + "prediction or reference has more than 20000 tokens; their ROUGE-L is computed on "
+        + "the first 20000 tokens only.", "0", null);
     return b
         .resource(RUN_SUMMARY, ResourceType.TABLE, "Per run: rows, null counts, Japanese rows "
             + "and every measure with its interval (CSV).")
@@ -186,20 +189,45 @@ public final class AnswerAccuracyAit implements Ait {
     }
     Statistics statistics = new Statistics(settings);
     List<Metric> metrics = measurable(runs, log);
+    for (Metric m : Metric.values()) {
+      if (!metrics.contains(m)) {
+        String why = "no judge scores in column '" + settings.judgeColumn() + "'";
+        ctx.notApplicable(m.measureName(), why);
+        ctx.notApplicable(m.measureName() + "_ci_lower", why);
+        ctx.notApplicable(m.measureName() + "_ci_upper", why);
+        notApplicable(ctx, List.of(m), why);
+      }
+    }
     Map<Metric, List<Estimate>> estimates = new EnumMap<>(Metric.class);
+    List<String> undefined = new ArrayList<>();
     for (Metric m : metrics) {
       List<Estimate> perRun = new ArrayList<>();
-      for (RunScores run : runs) {
-        perRun.add(statistics.estimate(m, run.values(m)));
+      for (int i = 0; i < runs.size(); i++) {
+        Estimate e = statistics.estimate(m, runs.get(i).values(m));
+        if (Double.isNaN(e.lower())) {
+          undefined.add(runs.get(i).label() + ":" + m.measureName());
+        }
+        perRun.add(e);
       }
       estimates.put(m, perRun);
       recordSequence(ctx, m.measureName(), perRun, Estimate::value);
-      recordSequence(ctx, m.measureName() + "_ci_lower", perRun, Estimate::lower);
-      recordSequence(ctx, m.measureName() + "_ci_upper", perRun, Estimate::upper);
+      // LIMIT: a measure cannot be empty (Qunomon stores float()), so an undefined interval
+      // (n < 2) is recorded as the value itself; the CSVs leave it empty.
+      recordSequence(ctx, m.measureName() + "_ci_lower", perRun,
+          e -> Double.isNaN(e.lower()) ? e.value() : e.lower());
+      recordSequence(ctx, m.measureName() + "_ci_upper", perRun,
+          e -> Double.isNaN(e.upper()) ? e.value() : e.upper());
+    }
+    if (!undefined.isEmpty()) {
+      log.warn("{} run-level interval(s) are undefined because fewer than 2 rows have a value: "
+          + "{}; the *_ci_lower/_ci_upper measures hold the value itself and the run summary "
+          + "leaves them empty", undefined.size(), String.join(", ", undefined));
     }
     ctx.measureSequence("rows_scored", runs.stream().mapToDouble(RunScores::rows).toArray());
     ctx.measureSequence("null_predictions",
         runs.stream().mapToDouble(RunScores::nullPredictions).toArray());
+    ctx.measureSequence("rows_truncated",
+        runs.stream().mapToDouble(RunScores::truncatedRows).toArray());
     compare(ctx, statistics, metrics, runs, log);
     Reports reports = new Reports(statistics, metrics, runs);
     reports.writeRunSummary(ctx.resourceFile(RUN_SUMMARY, "answer_accuracy_run_summary.csv"),
@@ -292,6 +320,14 @@ public final class AnswerAccuracyAit implements Ait {
     return metrics;
   }
 
+  /** Marks the comparison measures of {@code metrics} as not applicable to this job. */
+  private static void notApplicable(AitContext ctx, List<Metric> metrics, String reason) {
+    for (Metric m : metrics) {
+      ctx.notApplicable(m.measureName() + "_diff", reason);
+      ctx.notApplicable(m.measureName() + "_diff_p_value", reason);
+    }
+  }
+
   private static void recordSequence(AitContext ctx, String name, List<Estimate> perRun,
       java.util.function.ToDoubleFunction<Estimate> part) {
     ctx.measureSequence(name, perRun.stream().mapToDouble(part).toArray());
@@ -301,6 +337,8 @@ public final class AnswerAccuracyAit implements Ait {
       List<Metric> metrics, List<RunScores> runs, Logger log) {
     List<Statistics.Comparison> out = new ArrayList<>();
     if (runs.size() < 2) {
+      notApplicable(ctx, List.of(Metric.values()), "the *_diff measures compare two runs; 1 "
+          + "run given");
       return out;
     }
     // LIMIT: only run 1 is compared with run 2; other pairs need another AIT run with the
@@ -316,6 +354,7 @@ public final class AnswerAccuracyAit implements Ait {
     if (pairing.isEmpty()) {
       log.warn("No paired comparison of {} and {}: {}. The *_diff measures are not reported",
           a.label(), b.label(), why[0]);
+      notApplicable(ctx, metrics, "no paired comparison: " + why[0]);
       return out;
     }
     log.info("Comparing {} with {} on {} rows paired {}", a.label(), b.label(),
@@ -326,6 +365,7 @@ public final class AnswerAccuracyAit implements Ait {
           : Optional.of(statistics.compare(m, a, b, pairing.get()));
       if (c.isEmpty()) {
         log.warn("No paired comparison of judge scores: no paired row has a score in both runs");
+        notApplicable(ctx, List.of(m), "no paired row has a judge score in both runs");
         continue;
       }
       out.add(c.get());

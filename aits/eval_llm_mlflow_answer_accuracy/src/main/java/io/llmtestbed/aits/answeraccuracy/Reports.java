@@ -38,7 +38,7 @@ final class Reports {
   /** Writes one row per run: counts, then each measure with its interval. */
   void writeRunSummary(Path file, Map<Metric, List<Estimate>> estimates) {
     List<String> header = new ArrayList<>(List.of("run", "run_id", "rows_read", "rows_scored",
-        "null_predictions", "null_references", "japanese_rows"));
+        "null_predictions", "null_references", "japanese_rows", "rows_truncated"));
     for (Metric m : metrics) {
       header.add(m.measureName());
       header.add(m.measureName() + "_ci_lower");
@@ -48,7 +48,8 @@ final class Reports {
       for (int i = 0; i < runs.size(); i++) {
         RunScores run = runs.get(i);
         List<Object> row = new ArrayList<>(List.of(run.label(), run.runId(), run.rowsRead(),
-            run.rows(), run.nullPredictions(), run.nullReferences(), run.japaneseRows()));
+            run.rows(), run.nullPredictions(), run.nullReferences(), run.japaneseRows(),
+            run.truncatedRows()));
         for (Metric m : metrics) {
           Estimate e = estimates.get(m).get(i);
           row.add(e.value());

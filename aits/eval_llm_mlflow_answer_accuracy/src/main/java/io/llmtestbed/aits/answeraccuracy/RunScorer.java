@@ -2,9 +2,11 @@ package io.llmtestbed.aits.answeraccuracy;
 
 import io.llmtestbed.ait.sdk.mlflow.EvalRow;
 import io.llmtestbed.ait.sdk.mlflow.EvalTable;
+import io.llmtestbed.ait.sdk.mlflow.JsonText;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
 import io.llmtestbed.ait.sdk.report.CsvWriter;
 import io.llmtestbed.ait.sdk.runtime.AitException;
+import io.llmtestbed.aits.answeraccuracy.metrics.Language;
 import io.llmtestbed.aits.answeraccuracy.metrics.MetricEngine;
 import io.llmtestbed.aits.answeraccuracy.metrics.RowScores;
 import java.util.ArrayList;
@@ -62,18 +64,29 @@ final class RunScorer {
             + "to category '{}'", label, settings.categoryColumn(), table.columns(), ALL);
       }
       RunScores scores = new RunScores(label, source.run().runId(), keyed);
+      CellKinds predictionKinds = new CellKinds();
+      CellKinds referenceKinds = new CellKinds();
+      long languageMismatch = 0;
       for (EvalRow row : table) {
         String reference = row.string(settings.targetColumn());
         if (reference == null) {
           scores.skipNullReference();
           continue;
         }
+        referenceKinds.count(row.value(settings.targetColumn()));
+        predictionKinds.count(row.value(settings.predictionColumn()));
         String prediction = row.string(settings.predictionColumn());
+        if (mismatched(prediction, reference)) {
+          languageMismatch++;
+        }
         String cell = hasCategory ? row.string(settings.categoryColumn()) : null;
         String category = cell == null ? ALL : cell;
         String key = hasKey ? row.string(KEY_COLUMN) : null;
         Double judge = hasJudge ? row.number(settings.judgeColumn()) : null;
         RowScores s = engine.score(prediction, reference);
+        if (engine.lastRowTruncated()) {
+          scores.countTruncated();
+        }
         scores.add(row.index(), key, category, s, judge);
         writeRow(rowCsv, scores, row.index(), key, category, s, judge);
         if (scores.rowsRead() % PROGRESS_EVERY == 0) {
@@ -81,10 +94,81 @@ final class RunScorer {
         }
       }
       check(source, label, scores);
+      warnCellKinds(label, "prediction_column", settings.predictionColumn(), predictionKinds);
+      warnCellKinds(label, "target_column", settings.targetColumn(), referenceKinds);
+      warnLanguage(label, languageMismatch, scores.rows());
+      if (scores.truncatedRows() > 0) {
+        log.warn("Run {}: {} of {} rows have a prediction or reference longer than {} tokens; "
+            + "their rouge_l (and rouge_l_ja) is computed on the first {} tokens only, so it "
+            + "can differ from rouge-score's (token F1 uses every token)", label,
+            scores.truncatedRows(), scores.rows(), MetricEngine.MAX_LCS_TOKENS,
+            MetricEngine.MAX_LCS_TOKENS);
+      }
       log.info("Run {}: {} rows read, {} scored ({} Japanese), {} null predictions counted as "
           + "wrong, {} rows without a reference skipped", label, scores.rowsRead(),
           scores.rows(), scores.japaneseRows(), scores.nullPredictions(), scores.nullReferences());
       return scores;
+    }
+  }
+
+  /** Whether a row contradicts a forced language: Japanese text under en, none under ja. */
+  private boolean mismatched(String prediction, String reference) {
+    Language forced = settings.language();
+    if (forced == Language.AUTO) {
+      return false;
+    }
+    boolean japanese = Language.containsJapanese(prediction)
+        || Language.containsJapanese(reference);
+    return forced == Language.EN ? japanese : !japanese;
+  }
+
+  private void warnLanguage(String label, long rows, long scored) {
+    if (rows == 0) {
+      return;
+    }
+    if (settings.language() == Language.EN) {
+      log.warn("Run {}: {} of {} rows contain Japanese (kana or kanji) but language=en, so "
+          + "their token F1 and ROUGE-L count no Japanese tokens and score 0 even on an exact "
+          + "match. Fix: set language=auto (kuromoji on Japanese rows)", label, rows, scored);
+    } else {
+      log.warn("Run {}: {} of {} rows contain no Japanese (kana or kanji) but language=ja, so "
+          + "their *_ja measures use kuromoji on non-Japanese text. Fix: set language=auto",
+          label, rows, scored);
+    }
+  }
+
+  private void warnCellKinds(String label, String parameter, String column, CellKinds kinds) {
+    if (kinds.scalars > 0) {
+      log.warn("Run {}: {} cells of column '{}' (parameter {}) are JSON numbers or booleans, "
+          + "not strings (first: {}); they are scored as their JSON text", label, kinds.scalars,
+          column, parameter, kinds.firstScalar);
+    }
+    if (kinds.nested > 0) {
+      log.warn("Run {}: {} cells of column '{}' (parameter {}) are JSON arrays or objects "
+          + "(first: {}); they are scored as compact JSON text, which is probably the wrong "
+          + "column. Fix: set {} to the column holding the answer text", label, kinds.nested,
+          column, parameter, kinds.firstNested, parameter);
+    }
+  }
+
+  /** Counts cells of one column that are not JSON strings. */
+  private static final class CellKinds {
+    long scalars;
+    long nested;
+    String firstScalar;
+    String firstNested;
+
+    void count(Object cell) {
+      if (cell instanceof Number || cell instanceof Boolean) {
+        if (scalars++ == 0) {
+          firstScalar = cell.toString();
+        }
+      } else if (cell instanceof JsonText) {
+        if (nested++ == 0) {
+          String text = cell.toString();
+          firstNested = text.length() <= 40 ? text : text.substring(0, 37) + "...";
+        }
+      }
     }
   }
 

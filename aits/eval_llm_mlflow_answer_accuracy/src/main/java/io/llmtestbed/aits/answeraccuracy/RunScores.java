@@ -36,6 +36,7 @@ final class RunScores {
   private long nullPredictions;
   private long nullReferences;
   private long japaneseRows;
+  private long truncatedRows;
 
   private static final byte JAPANESE = 1;
   private static final byte NULL_PREDICTION = 2;
@@ -101,6 +102,16 @@ final class RunScores {
     }
     rows++;
     rowsRead++;
+  }
+
+  /** Counts a scored row whose ROUGE-L was computed on truncated token sequences. */
+  void countTruncated() {
+    truncatedRows++;
+  }
+
+  /** Scored rows whose ROUGE-L was computed on the first MAX_LCS_TOKENS tokens only. */
+  long truncatedRows() {
+    return truncatedRows;
   }
 
   String label() {

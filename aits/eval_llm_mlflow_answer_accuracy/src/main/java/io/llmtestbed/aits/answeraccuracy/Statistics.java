@@ -27,8 +27,20 @@ final class Statistics {
     return settings.confidenceLevel();
   }
 
-  /** The estimate of a measure over {@code values} (non-empty). */
+  /** Method name of a bootstrap estimate whose interval is undefined (fewer than 2 rows). */
+  static final String UNDEFINED = "undefined (n < 2)";
+
+  /**
+   * The estimate of a measure over {@code values} (non-empty). A bootstrap interval of fewer
+   * than two values would collapse to the value itself, so it is undefined instead: lower and
+   * upper are NaN (empty cells in the CSVs, no error bar) and the method says so. The Wilson
+   * interval of exact match is defined (and wide) for n = 1 and is kept.
+   */
   Estimate estimate(Metric metric, double[] values) {
+    if (!metric.proportion() && values.length < 2) {
+      return new Estimate(values[0], Double.NaN, Double.NaN, settings.confidenceLevel(),
+          values.length, UNDEFINED);
+    }
     if (metric.proportion()) {
       long successes = 0;
       for (double v : values) {

@@ -79,11 +79,15 @@ final class WriteBack {
     for (Metric m : metrics) {
       Estimate e = estimates.get(m).get(index);
       out.put(PREFIX + m.measureName() + "/mean", e.value());
-      out.put(PREFIX + m.measureName() + "/ci_lower", e.lower());
-      out.put(PREFIX + m.measureName() + "/ci_upper", e.upper());
+      // an undefined interval (fewer than 2 rows) is left out rather than logged as NaN
+      if (!Double.isNaN(e.lower())) {
+        out.put(PREFIX + m.measureName() + "/ci_lower", e.lower());
+        out.put(PREFIX + m.measureName() + "/ci_upper", e.upper());
+      }
     }
     out.put(PREFIX + "rows_scored", (double) run.rows());
     out.put(PREFIX + "null_predictions", (double) run.nullPredictions());
+    out.put(PREFIX + "rows_truncated", (double) run.truncatedRows());
     return out;
   }
 

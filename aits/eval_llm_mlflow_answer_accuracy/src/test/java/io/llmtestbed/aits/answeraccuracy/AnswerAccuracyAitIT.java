@@ -73,7 +73,8 @@ class AnswerAccuracyAitIT {
         .containsKeys("answer_accuracy/exact_match/ci_lower",
             "answer_accuracy/exact_match/ci_upper", "answer_accuracy/rouge_l_ja/mean",
             "answer_accuracy/judge_score_mean/mean")
-        .containsEntry("answer_accuracy/rows_scored", 4.0);
+        .containsEntry("answer_accuracy/rows_scored", 4.0)
+        .containsEntry("answer_accuracy/rows_truncated", 0.0);
     assertThat(metrics.get("answer_accuracy/exact_match/ci_lower")).isLessThan(0.75);
     // Row 4: tokens "the cat sat" vs "a cat sat": 2 of 3 → F = 2/3; others 1 → mean 11/12.
     assertThat(metrics.get("answer_accuracy/rouge_l/mean")).isCloseTo(

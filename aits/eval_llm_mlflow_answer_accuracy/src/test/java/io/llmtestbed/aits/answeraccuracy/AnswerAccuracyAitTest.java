@@ -88,7 +88,7 @@ class AnswerAccuracyAitTest {
     List<String> summary = Files.readAllLines(
         r.files("Resources", AnswerAccuracyAit.RUN_SUMMARY).get(0));
     assertThat(summary).hasSize(2);
-    assertThat(summary.get(1)).startsWith("eval_results_table,eval_results_table,6,5,1,1,1,0.4,");
+    assertThat(summary.get(1)).startsWith("eval_results_table,eval_results_table,6,5,1,1,1,0,0.4,");
     List<String> rows = Files.readAllLines(r.files("Downloads", AnswerAccuracyAit.ROW_SCORES)
         .get(0));
     assertThat(rows).hasSize(6);

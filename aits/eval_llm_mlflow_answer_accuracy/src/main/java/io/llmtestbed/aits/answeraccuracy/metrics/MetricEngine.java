@@ -19,6 +19,10 @@ public final class MetricEngine {
   private final Overlap overlap = new Overlap();
   private final CharOverlap charOverlap = new CharOverlap();
   private JapaneseTokens japaneseTokens;
+  private boolean truncated;
+
+  /** The longest token sequence ROUGE-L compares; longer texts are cut for ROUGE-L only. */
+  public static final int MAX_LCS_TOKENS = Overlap.MAX_LCS_TOKENS;
 
   /**
    * @param language {@link Language#AUTO} to pick the Japanese-aware tokenizer per row
@@ -38,6 +42,7 @@ public final class MetricEngine {
   public RowScores score(String prediction, String reference) {
     Objects.requireNonNull(reference, "reference");
     Language rowLanguage = language.resolve(prediction, reference);
+    truncated = false;
     if (prediction == null) {
       return new RowScores(rowLanguage, true, 0, 0, 0, 0, 0, 0);
     }
@@ -45,6 +50,7 @@ public final class MetricEngine {
     tokenizeRouge(prediction, reference);
     double tokenF1 = overlap.tokenF1(predictionTokens, referenceTokens, vocabulary.size());
     double rougeL = overlap.rougeL(predictionTokens, referenceTokens);
+    truncated = overlap.lastTruncated();
     double tokenF1Ja = tokenF1;
     double rougeLJa = rougeL;
     // NFKC once per text: both the kuromoji path and character F1 start from it.
@@ -54,9 +60,19 @@ public final class MetricEngine {
       tokenizeJapanese(predictionNfkc, referenceNfkc);
       tokenF1Ja = overlap.tokenF1(predictionTokens, referenceTokens, vocabulary.size());
       rougeLJa = overlap.rougeL(predictionTokens, referenceTokens);
+      truncated |= overlap.lastTruncated();
     }
     double charF1 = charOverlap.charF1(predictionNfkc, referenceNfkc);
     return new RowScores(rowLanguage, false, exact, tokenF1, rougeL, tokenF1Ja, rougeLJa, charF1);
+  }
+
+  /**
+   * Whether the last {@link #score} cut the prediction or the reference to
+   * {@link #MAX_LCS_TOKENS} tokens for ROUGE-L (rouge_l or rouge_l_ja), so that its ROUGE-L is
+   * computed on the first tokens only.
+   */
+  public boolean lastRowTruncated() {
+    return truncated;
   }
 
   private void tokenizeRouge(String prediction, String reference) {

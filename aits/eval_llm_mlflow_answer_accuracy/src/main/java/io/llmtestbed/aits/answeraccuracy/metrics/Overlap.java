@@ -20,6 +20,8 @@ final class Overlap {
   // bound the O(n·m) time of one row (about 0.4 s at the limit); rouge-score has no limit.
   static final int MAX_LCS_TOKENS = 20_000;
 
+  private boolean lastTruncated;
+
   private int[] counts = new int[512];
   private int[] lcsRow = new int[512];
 
@@ -59,6 +61,7 @@ final class Overlap {
   double rougeL(TokenSequence prediction, TokenSequence reference) {
     int p = Math.min(prediction.length(), MAX_LCS_TOKENS);
     int r = Math.min(reference.length(), MAX_LCS_TOKENS);
+    lastTruncated = p < prediction.length() || r < reference.length();
     if (p == 0 || r == 0) {
       return 0.0;
     }
@@ -66,6 +69,11 @@ final class Overlap {
         ? lcsLength(reference.ids(), r, prediction.ids(), p)
         : lcsLength(prediction.ids(), p, reference.ids(), r);
     return fmeasure(lcs, p, r);
+  }
+
+  /** Whether the last {@link #rougeL} call cut a side to {@link #MAX_LCS_TOKENS} tokens. */
+  boolean lastTruncated() {
+    return lastTruncated;
   }
 
   /**
