@@ -195,6 +195,8 @@ port_state() {
 }
 
 # Ports on which PID or one of its descendants listens, one a line (empty without ss).
+# LIMIT: without ss this is empty, so our own process on another port is not named; start then
+# waits for it on the configured port until TESTBED_START_TIMEOUT (still never adopts it).
 tree_ports() {
   local pid="$1" state recvq sendq local_addr peer users h
   command -v ss >/dev/null 2>&1 || return 0
