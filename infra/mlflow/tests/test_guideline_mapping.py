@@ -229,16 +229,40 @@ def test_should_default_to_gpt41_mini_when_scorer_has_no_model(
 # ---------------------------------------------------------------- what mlflow.evaluate logs
 
 
+def _current_tracking_uri() -> str | None:
+    """The tracking URI set in this process, or None when unset (restoring the resolved default
+    sqlite:///mlflow.db explicitly would make MLflow create ./mlflow.db later)."""
+    from mlflow.tracking._tracking_service.utils import is_tracking_uri_set
+
+    return mlflow.get_tracking_uri() if is_tracking_uri_set() else None
+
+
 @pytest.fixture(scope="module")
-def sqlite_tracking(tmp_path_factory: pytest.TempPathFactory):
-    """Experiment id in a SQLite tracking store in a temporary directory. The previous tracking
-    URI is restored after; the active experiment is never set, so later test modules that log
-    to the local stack are unaffected."""
-    previous = mlflow.get_tracking_uri()
+def _sqlite_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+    """(URI, experiment id) of a SQLite tracking store in a temporary directory."""
+    previous = _current_tracking_uri()
     root = tmp_path_factory.mktemp("tracking")
-    mlflow.set_tracking_uri(f"sqlite:///{root}/mlflow.db")
+    uri = f"sqlite:///{root}/mlflow.db"
     artifacts = (root / "artifacts").as_uri()  # not ./mlruns under the working directory
-    yield MlflowClient().create_experiment("guideline-report-checks", artifact_location=artifacts)
+    mlflow.set_tracking_uri(uri)
+    try:
+        experiment = MlflowClient().create_experiment("guideline-report-checks", artifacts)
+    finally:
+        mlflow.set_tracking_uri(previous)
+    return uri, experiment
+
+
+@pytest.fixture
+def sqlite_tracking(_sqlite_store: tuple[str, str]):
+    """Experiment id in the SQLite store, which is the tracking URI for this test only.
+
+    Set per test, because the session ``stack`` fixture points MLflow at the local stack when
+    it first runs; the previous URI is restored and the active experiment is never set, so no
+    run of these tests can land on the shared server."""
+    previous = _current_tracking_uri()
+    uri, experiment = _sqlite_store
+    mlflow.set_tracking_uri(uri)
+    yield experiment
     mlflow.set_tracking_uri(previous)
 
 
@@ -380,16 +404,18 @@ def test_should_prefix_names_and_map_columns_when_evaluator_config_says_so(
 
 @pytest.mark.integration
 def test_should_serve_eval_table_through_artifact_proxy_when_logged_to_local_stack(
-    stack: dict[str, str], unique_name: str
+    stack: dict[str, str], unique_name: str, request: pytest.FixtureRequest
 ) -> None:
     import requests
 
-    previous = mlflow.get_tracking_uri()
+    previous = _current_tracking_uri()
     uri = stack["MLFLOW_TRACKING_URI"]
+    server = MlflowClient(tracking_uri=uri)
+    # No set_experiment: the SQLite tests keep their active experiment.
+    experiment = server.create_experiment(f"guideline-report-{unique_name}")
+    request.addfinalizer(lambda: server.delete_experiment(experiment))
     mlflow.set_tracking_uri(uri)
     try:
-        # No set_experiment: the SQLite tests keep their active experiment.
-        experiment = MlflowClient().create_experiment(f"guideline-report-{unique_name}")
         with mlflow.start_run(experiment_id=experiment) as run:
             _quiet_evaluate(
                 data=QA,
@@ -397,9 +423,9 @@ def test_should_serve_eval_table_through_artifact_proxy_when_logged_to_local_sta
                 targets="ground_truth",
                 extra_metrics=[_legacy("exact_match"), _row_metric()],
             )
-        stored = MlflowClient().get_run(run.info.run_id)
     finally:
         mlflow.set_tracking_uri(previous)
+    stored = server.get_run(run.info.run_id)
     prefix = "mlflow-artifacts:/"
     assert stored.info.artifact_uri.startswith(prefix)
     path = stored.info.artifact_uri.removeprefix(prefix) + "/eval_results_table.json"
