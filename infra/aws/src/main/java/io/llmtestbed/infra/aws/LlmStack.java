@@ -10,10 +10,6 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.ec2.BlockDevice;
-import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
-import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
-import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
 import software.amazon.awscdk.services.ec2.Instance;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ec2.MachineImage;
@@ -85,31 +81,15 @@ public final class LlmStack extends Stack {
         UserData userData = UserData.forLinux();
         userData.addCommands(ScriptTemplate.renderBody("vllm-host.sh", values));
 
-        host = Instance.Builder.create(this, "VllmHost")
+        // 200 GiB: the DLAMI (~75 GiB), the vLLM venv (~15 GiB), weights of a 7-8B model
+        // in bf16 (~16 GiB) and room for a second model or a 32B model in 4-bit.
+        host = PrivateHost.builder(this, "VllmHost", role, userData, data.key(), 200)
                 .vpc(network.vpc())
                 .vpcSubnets(network.workloadSubnets())
                 .instanceType(new InstanceType(config.gpuInstanceType()))
                 .machineImage(MachineImage.fromSsmParameter(GPU_AMI_PARAMETER,
                         SsmParameterImageOptions.builder().os(OperatingSystemType.LINUX).build()))
                 .securityGroup(network.vllmSg())
-                .role(role)
-                .userData(userData)
-                .userDataCausesReplacement(true)
-                .requireImdsv2(true)
-                .associatePublicIpAddress(false)
-                .detailedMonitoring(true)
-                .propagateTagsToVolumeOnCreation(true)
-                // 200 GiB: the DLAMI (~75 GiB), the vLLM venv (~15 GiB), weights of a 7-8B model
-                // in bf16 (~16 GiB) and room for a second model or a 32B model in 4-bit.
-                .blockDevices(List.of(BlockDevice.builder()
-                        .deviceName("/dev/xvda")
-                        .volume(BlockDeviceVolume.ebs(200, EbsDeviceOptions.builder()
-                                .encrypted(true)
-                                .kmsKey(data.key())
-                                .volumeType(EbsDeviceVolumeType.GP3)
-                                .deleteOnTermination(true)
-                                .build()))
-                        .build()))
                 .build();
         NagSuppressions.addResourceSuppressions(host, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-EC29")

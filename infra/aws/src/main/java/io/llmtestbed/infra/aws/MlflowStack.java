@@ -12,10 +12,6 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
-import software.amazon.awscdk.services.ec2.BlockDevice;
-import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
-import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
-import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.Instance;
 import software.amazon.awscdk.services.ec2.InstanceType;
@@ -215,28 +211,13 @@ public final class MlflowStack extends Stack {
         UserData userData = UserData.forLinux();
         userData.addCommands(ScriptTemplate.renderBody("mlflow-host.sh", values));
 
-        Instance host = Instance.Builder.create(this, "MlflowHost" + (index + 1))
+        Instance host = PrivateHost.builder(this, "MlflowHost" + (index + 1), role, userData,
+                        data.key(), 40)
                 .vpc(network.vpc())
                 .vpcSubnets(SubnetSelection.builder().subnets(List.of(subnet)).build())
                 .instanceType(new InstanceType(config.mlflowInstanceType()))
                 .machineImage(MachineImage.latestAmazonLinux2023())
                 .securityGroup(network.mlflowHostSg())
-                .role(role)
-                .userData(userData)
-                .userDataCausesReplacement(true)
-                .requireImdsv2(true)
-                .associatePublicIpAddress(false)
-                .detailedMonitoring(true)
-                .propagateTagsToVolumeOnCreation(true)
-                .blockDevices(List.of(BlockDevice.builder()
-                        .deviceName("/dev/xvda")
-                        .volume(BlockDeviceVolume.ebs(40, EbsDeviceOptions.builder()
-                                .encrypted(true)
-                                .kmsKey(data.key())
-                                .volumeType(EbsDeviceVolumeType.GP3)
-                                .deleteOnTermination(true)
-                                .build()))
-                        .build()))
                 .build();
         NagSuppressions.addResourceSuppressions(host, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-EC29")
