@@ -9,13 +9,28 @@
 #   4. runs the same AIT jar with the SDK's LocalRunner on the same inputs and compares the two
 #      ait.output.json files, resources and downloads (compare_outputs.py).
 # Installs podman, runc and buildah from Debian when missing (needs root).
-# usage: packaging/container-test.sh            exit status 0 when every AIT passes
+# Podman uses its own storage (--root/--runroot/--tmpdir in a fresh temporary directory, removed
+# on exit), never the machine's default store: loading and removing images there could replace or
+# delete another user's localhost/{artifactId}:{version}. CONTAINER_TEST_STORAGE=DIR uses (and
+# keeps) DIR instead, e.g. to inspect the images afterwards.
+# usage: packaging/container-test.sh [AIT-DIR ...]   exit status 0 when every tested AIT passes
+#   no AIT-DIR: every aits/*/ with deploy/test/inventory/ (plus the ait-templates IT's generated
+#   AITs when present); AIT-DIR: only those, e.g. aits/eval_llm_mlflow_answer_accuracy (a dir under
+#   aits/ must be a module of the root pom; any other dir is built on its own, offline).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 state=${TESTBED_HOME:-$repo/.testbed}/container-test
 py=${TESTBED_PYTHON:-python3}
-podman=(podman --runtime runc --storage-driver vfs)
+if [ -n "${CONTAINER_TEST_STORAGE:-}" ]; then
+  storage=$CONTAINER_TEST_STORAGE
+  mkdir -p "$storage"
+else
+  storage=$(mktemp -d "${TMPDIR:-/tmp}/container-test.XXXXXX")
+  trap 'rm -rf "$storage"' EXIT
+fi
+podman=(podman --root "$storage/root" --runroot "$storage/run" --tmpdir "$storage/tmp"
+  --runtime runc --storage-driver vfs)
 # runc, not crun, and lowered limits: crun cannot set rlimits or use hybrid cgroups here.
 run_opts=(--rm --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 say() { printf '\n== %s\n' "$*"; }
@@ -34,18 +49,28 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[*]}; install them (Debian: apt-get install ${missing[*]}) and rerun" >&2; exit 1; }
 fi
 
-modules=()
-for dir in "$repo"/aits/*/; do
-  [ -d "$dir/deploy/test/inventory" ] && modules+=("aits/$(basename "$dir")")
-done
-[ ${#modules[@]} -gt 0 ] || { echo "container-test: no AIT has deploy/test/inventory" >&2; exit 1; }
-# The project ait-templates' ArchetypeGenerateIT generated, when present: its image and package
-# come from the archetype's configuration, so they are tested the same way (built on its own,
-# its parent and ait-sdk being in the local repository after that IT).
-generated=()
-for dir in "$repo"/ait-templates/target/it/aits/*/; do
-  [ -d "$dir/deploy/test/inventory" ] && [ -f "$dir/pom.xml" ] && generated+=("${dir%/}")
-done
+modules=() generated=()
+if [ $# -gt 0 ]; then
+  for arg in "$@"; do
+    dir=$(cd "$arg" 2>/dev/null && pwd) || { echo "container-test: AIT directory '$arg' does not"\
+      "exist; pass an AIT module directory such as aits/eval_llm_mlflow_answer_accuracy" >&2; exit 1; }
+    [ -d "$dir/deploy/test/inventory" ] && [ -f "$dir/pom.xml" ] || { echo "container-test: '$arg'"\
+      "has no pom.xml or no deploy/test/inventory/; add the AIT's test inputs there" >&2; exit 1; }
+    if [ "$(dirname "$dir")" = "$repo/aits" ]; then modules+=("aits/$(basename "$dir")")
+    else generated+=("$dir"); fi
+  done
+else
+  for dir in "$repo"/aits/*/; do
+    [ -d "$dir/deploy/test/inventory" ] && modules+=("aits/$(basename "$dir")")
+  done
+  [ ${#modules[@]} -gt 0 ] || { echo "container-test: no AIT has deploy/test/inventory" >&2; exit 1; }
+  # The project ait-templates' ArchetypeGenerateIT generated, when present: its image and package
+  # come from the archetype's configuration, so they are tested the same way (built on its own,
+  # its parent and ait-sdk being in the local repository after that IT).
+  for dir in "$repo"/ait-templates/target/it/aits/*/; do
+    [ -d "$dir/deploy/test/inventory" ] && [ -f "$dir/pom.xml" ] && generated+=("${dir%/}")
+  done
+fi
 
 mkdir -p "$state"
 base=$state/ait-test-base.tar
@@ -56,11 +81,13 @@ if [ ! -s "$base" ] || [ "$repo/packaging/base/build-test-base.sh" -nt "$base" ]
   echo "container-test: base image built in $((SECONDS - s)) s"
 fi
 
-say "building images and packages: ${modules[*]}"
+say "building images and packages: ${modules[*]} ${generated[*]}"
 s=$SECONDS
-(cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -pl "$(IFS=,; echo "${modules[*]}")" -am package -DskipTests \
-  -Dait-image -Djib.from.image="tar://$base")
-for dir in "${generated[@]}"; do
+if [ ${#modules[@]} -gt 0 ]; then
+  (cd "$repo" && mvn -B -q -ntp -Dstyle.color=never -pl "$(IFS=,; echo "${modules[*]}")" -am package \
+    -DskipTests -Dait-image -Djib.from.image="tar://$base")
+fi
+for dir in ${generated[@]+"${generated[@]}"}; do
   (cd "$dir" && mvn -B -q -ntp -Dstyle.color=never -o package -DskipTests -Dait-image -Djib.from.image="tar://$base")
 done
 echo "container-test: mvn package + jib:buildTar took $((SECONDS - s)) s"
@@ -76,7 +103,7 @@ expect_rejected() {
 }
 
 failed=0
-for module in "${modules[@]}" "${generated[@]}"; do
+for module in ${modules[@]+"${modules[@]}"} ${generated[@]+"${generated[@]}"}; do
   case $module in /*) m=$module ;; *) m=$repo/$module ;; esac
   name=$(basename "$module")
   say "$name"

@@ -45,7 +45,8 @@ public final class AitParameters {
             } catch (IllegalArgumentException e) {
                 throw AitException.invalidInput("parameter '" + p.name() + "' ("
                         + p.type().wireName() + ") has value '" + value + "' from " + source
-                        + ", which does not cast: " + e.getMessage() + "; pass a "
+                        + ", which does not cast: " + e.getMessage() + "; pass "
+                        + (p.type() == ValueType.INT ? "an " : "a ")
                         + p.type().wireName() + " value", e);
             }
             checkBounds(p, value, cast, source);

@@ -61,7 +61,14 @@ class AitParametersTest {
     void should_reject_int_with_decimal_point_when_cast() {
         assertThatThrownBy(() -> AitParameters.resolve(PARAMS, Map.of("k", "2.0")))
                 .isInstanceOf(AitException.class)
-                .hasMessageContaining("'2.0' is not an int");
+                .hasMessageContaining("'2.0' is not an int")
+                .hasMessageEndingWith("; pass an int value");
+    }
+
+    @Test
+    void should_say_a_bool_value_when_bool_does_not_cast() {
+        assertThatThrownBy(() -> AitParameters.resolve(PARAMS, Map.of("strict", "yep")))
+                .hasMessageEndingWith("; pass a bool value");
     }
 
     @Test

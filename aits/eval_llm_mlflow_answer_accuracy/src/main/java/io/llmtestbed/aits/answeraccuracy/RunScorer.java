@@ -174,18 +174,18 @@ final class RunScorer {
 
   private void check(MlflowRunSource source, String label, RunScores scores) {
     if (scores.rowsRead() == 0) {
-      throw AitException.invalidInput("eval table of " + source.describe() + " has no rows "
+      throw AitException.invalidInput(source.describe() + ": its eval table has no rows "
           + "(\"data\" is empty), so there is nothing to measure. Fix: log the evaluation with "
           + "at least one row, or remove this run from the evaluation_runs inventory");
     }
     if (scores.rows() == 0) {
-      throw AitException.invalidInput("eval table of " + source.describe() + ": all "
+      throw AitException.invalidInput(source.describe() + ", eval table: all "
           + scores.rowsRead() + " rows have a null '" + settings.targetColumn() + "' (parameter "
           + "target_column), so no row has a reference to compare with. Fix: set target_column "
           + "to the column holding the reference answers");
     }
     if (scores.nullPredictions() == scores.rows()) {
-      throw AitException.invalidInput("eval table of " + source.describe() + ": all "
+      throw AitException.invalidInput(source.describe() + ", eval table: all "
           + scores.rows() + " predictions in column '" + settings.predictionColumn()
           + "' (parameter prediction_column) are null, so the model answered nothing. Fix: set "
           + "prediction_column to the column holding the model's answers, or re-run the model");
