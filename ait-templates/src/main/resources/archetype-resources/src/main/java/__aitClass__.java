@@ -105,7 +105,7 @@ public final class ${aitClass} implements Ait {
                     }
                 }
                 if (rows == 0) {
-                    throw AitException.invalidInput("the eval table of " + run.describe()
+                    throw AitException.invalidInput(run.describe() + ": its eval table"
                             + " has no rows; answered_rate is undefined. Fix: log a table with"
                             + " at least one row");
                 }
