@@ -2,14 +2,28 @@
 # Builds the offline wheelhouse the hosts install from (they have no route to PyPI) and uploads
 # it to the model bucket. Run on any Linux/macOS machine with Python 3 and internet access and
 # AWS credentials for the testbed account.
-#   usage: scripts/build-wheelhouse.sh <model-bucket> [mlflow|vllm]
+#   usage: scripts/build-wheelhouse.sh <model-bucket> [mlflow|vllm] [vllm-version]
+# The vLLM version is, in this order: the third argument, "vllmVersion" in cdk.json's context,
+# the CDK app's default (TestbedConfig.java). Pass the value you deploy with (-c vllmVersion=...).
 set -euo pipefail
-bucket="${1:?usage: $0 <model-bucket> [mlflow|vllm]}"
+bucket="${1:?usage: $0 <model-bucket> [mlflow|vllm] [vllm-version]}"
 what="${2:-mlflow}"
+here="$(cd "$(dirname "$0")" && pwd)"
 # The MLflow release both stacks run: the one place is infra/mlflow-server.env.
-mlflow_version="$(sed -n 's/^MLFLOW_VERSION=//p' "$(dirname "$0")/../../mlflow-server.env")"
+mlflow_version="$(sed -n 's/^MLFLOW_VERSION=//p' "$here/../../mlflow-server.env")"
 [ -n "$mlflow_version" ] || { echo "no MLFLOW_VERSION in infra/mlflow-server.env" >&2; exit 2; }
-vllm_version="0.34.0"     # keep in step with the vllmVersion default
+vllm_version="${3:-}"
+if [ -z "$vllm_version" ]; then
+  vllm_version="$(sed -n 's/.*"vllmVersion"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' \
+    "$here/../cdk.json" | head -n 1)"
+fi
+if [ -z "$vllm_version" ]; then
+  vllm_version="$(sed -n 's/.*d\.put("vllmVersion", "\([^"]*\)").*/\1/p' \
+    "$here/../src/main/java/io/llmtestbed/infra/aws/TestbedConfig.java" | head -n 1)"
+fi
+[[ "$vllm_version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || {
+  echo "vLLM version '$vllm_version' is not x.y.z: pass it as the third argument," \
+       "e.g. $0 $bucket vllm 0.34.0" >&2; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 case "$what" in

@@ -27,8 +27,8 @@ python3.11 -m venv /opt/mlflow/venv
 if ! /opt/mlflow/venv/bin/pip install --quiet "${pip_source[@]}" \
     "mlflow[auth]==${MLFLOW_VERSION}" @PYTHON_PINS@; then
   echo "MLflow ${MLFLOW_VERSION} could not be installed: no wheelhouse at ${WHEELHOUSE} and no" \
-       "route to PyPI. Fix: run infra/aws/scripts/build-wheelhouse.sh, then replace this" \
-       "instance (README 'Wheelhouse')." >&2
+       "route to PyPI. Fix: run infra/aws/scripts/build-wheelhouse.sh <bucket> mlflow" \
+       "(README.ja.md 4.5), then rerun this script or replace this instance (13.3)." >&2
   exit 1
 fi
 /opt/mlflow/venv/bin/mlflow --version | grep -q "${MLFLOW_VERSION}"

@@ -22,7 +22,8 @@ fi
 python3.12 -m venv /opt/vllm/venv
 if ! /opt/vllm/venv/bin/pip install --quiet "${pip_source[@]}" "vllm==${VLLM_VERSION}"; then
   echo "vLLM ${VLLM_VERSION} could not be installed: no wheelhouse at ${WHEELHOUSE} and no route" \
-       "to PyPI. Fix: run infra/aws/scripts/build-wheelhouse.sh vllm, then replace this instance." >&2
+       "to PyPI. Fix: run infra/aws/scripts/build-wheelhouse.sh <bucket> vllm (README.ja.md" \
+       "4.5, 4.10), then rerun this script or replace this instance (13.3)." >&2
   exit 1
 fi
 
