@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -21,7 +20,7 @@ import java.util.stream.Stream;
  * &lt;dir&gt;/artifacts/...   the run's artifacts, same relative paths as on the server
  * </pre>
  */
-public final class ExportedRunDirectory implements MlflowRunSource {
+public final class ExportedRunDirectory extends SnapshotRunSource {
 
   /** Name of the metadata file. */
   public static final String RUN_JSON = "run.json";
@@ -30,11 +29,10 @@ public final class ExportedRunDirectory implements MlflowRunSource {
   public static final String ARTIFACTS = "artifacts";
 
   private final Path directory;
-  private final RunSnapshot snapshot;
 
   private ExportedRunDirectory(Path directory, RunSnapshot snapshot) {
+    super(snapshot);
     this.directory = directory;
-    this.snapshot = snapshot;
   }
 
   /**
@@ -66,26 +64,6 @@ public final class ExportedRunDirectory implements MlflowRunSource {
   /** The directory this run was read from. */
   public Path directory() {
     return directory;
-  }
-
-  @Override
-  public RunInfo run() {
-    return snapshot.info();
-  }
-
-  @Override
-  public Map<String, Double> metrics() {
-    return snapshot.metrics();
-  }
-
-  @Override
-  public Map<String, String> params() {
-    return snapshot.params();
-  }
-
-  @Override
-  public Map<String, String> tags() {
-    return snapshot.tags();
   }
 
   @Override

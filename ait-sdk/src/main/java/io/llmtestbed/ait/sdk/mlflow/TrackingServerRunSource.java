@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,39 +17,18 @@ import java.util.Optional;
  * ({@code /api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/<path>}), or from
  * the server's {@code /get-artifact} route when the run's artifact root is not proxied.
  */
-public final class TrackingServerRunSource implements MlflowRunSource {
+public final class TrackingServerRunSource extends SnapshotRunSource {
 
   private final TrackingServer server;
-  private final RunSnapshot snapshot;
 
   TrackingServerRunSource(TrackingServer server, RunSnapshot snapshot) {
+    super(snapshot);
     this.server = server;
-    this.snapshot = snapshot;
   }
 
   /** Shortcut for {@code TrackingServer.connect(trackingUri).run(runId)}. */
   public static TrackingServerRunSource open(String trackingUri, String runId) {
     return TrackingServer.connect(trackingUri).run(runId);
-  }
-
-  @Override
-  public RunInfo run() {
-    return snapshot.info();
-  }
-
-  @Override
-  public Map<String, Double> metrics() {
-    return snapshot.metrics();
-  }
-
-  @Override
-  public Map<String, String> params() {
-    return snapshot.params();
-  }
-
-  @Override
-  public Map<String, String> tags() {
-    return snapshot.tags();
   }
 
   @Override
