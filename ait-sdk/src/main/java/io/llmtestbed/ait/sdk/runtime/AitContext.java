@@ -4,6 +4,7 @@ import io.llmtestbed.ait.sdk.input.AitParameters;
 import io.llmtestbed.ait.sdk.input.ResolvedInput;
 import io.llmtestbed.ait.sdk.manifest.Manifest;
 import io.llmtestbed.ait.sdk.output.AitOutput;
+import io.llmtestbed.ait.sdk.provenance.Provenance;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
@@ -11,7 +12,8 @@ import org.slf4j.Logger;
 /**
  * What an AIT sees during {@link Ait#run(AitContext)}: typed parameters, inventory paths, and the
  * places to record measures, resources and downloads. Names are checked against the manifest;
- * an undeclared name is an AIT bug (E101). Not thread-safe: record from one thread.
+ * an undeclared name is an AIT bug (E101). Not thread-safe: record from one thread (except
+ * {@link #provenance()}, which is).
  */
 public final class AitContext {
 
@@ -19,13 +21,23 @@ public final class AitContext {
     private final ResolvedInput input;
     private final AitOutput output;
     private final Logger logger;
+    private final Provenance provenance;
 
-    /** Made by {@link AitMain}; public so that tests of an AIT can build one. */
+    /**
+     * A context with a fresh {@link Provenance}; public so that tests of an AIT can build one.
+     */
     public AitContext(Manifest manifest, ResolvedInput input, AitOutput output, Logger logger) {
+        this(manifest, input, output, logger, new Provenance());
+    }
+
+    /** Made by {@link AitMain}, which writes {@code provenance} at the end of the run. */
+    public AitContext(Manifest manifest, ResolvedInput input, AitOutput output, Logger logger,
+            Provenance provenance) {
         this.manifest = manifest;
         this.input = input;
         this.output = output;
         this.logger = logger;
+        this.provenance = java.util.Objects.requireNonNull(provenance, "provenance");
     }
 
     /** The AIT's manifest. */
@@ -124,6 +136,15 @@ public final class AitContext {
     /** A logger whose records go to {@code ait.log} (download {@code Log}) and the console. */
     public Logger logger() {
         return logger;
+    }
+
+    /**
+     * The provenance recorder of this run (thread-safe): record the MLflow runs, table
+     * digests, LLMs, search backends and caches used. The SDK writes it as download
+     * {@code Provenance} ({@code provenance.json}) whether the run succeeds or fails.
+     */
+    public Provenance provenance() {
+        return provenance;
     }
 
     /** {@code job_id} of the run. */
