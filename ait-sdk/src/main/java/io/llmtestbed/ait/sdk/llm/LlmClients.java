@@ -1,12 +1,27 @@
 package io.llmtestbed.ait.sdk.llm;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Makes {@link LlmClient}s from {@link LlmSettings}: picks the backend and wraps it with retries
  * and backoff, bounded concurrency, the rate limit, the disk cache and accounting.
+ *
+ * <p>Backends: {@code openai} and {@code mlflow} are in the SDK; others are found by
+ * {@link ServiceLoader} ({@link LlmBackendProvider}): {@code bedrock} in module ait-llm-bedrock,
+ * {@code gguf} in ait-llm-gguf. A provider on the classpath may also replace a built-in name.
  */
 public final class LlmClients {
+
+    /** Optional backends and the artifact that provides each. */
+    static final Map<String, String> OPTIONAL_MODULES = Map.of(
+            "bedrock", "io.llmtestbed:ait-llm-bedrock",
+            "gguf", "io.llmtestbed:ait-llm-gguf");
 
     private LlmClients() {
     }
@@ -18,15 +33,56 @@ public final class LlmClients {
      *     and the module that provides each optional one) or unusable settings
      */
     public static LlmClient create(LlmSettings settings) {
-        // First commit: API only; the implementation follows.
-        throw new UnsupportedOperationException("not implemented yet");
+        return create(settings, System::getenv);
+    }
+
+    /** As {@link #create(LlmSettings)}, reading environment variables through {@code env}. */
+    static LlmClient create(LlmSettings settings, UnaryOperator<String> env) {
+        LlmClient backend = backend(settings, env);
+        return new ManagedLlmClient(backend, settings);
+    }
+
+    /** The backend names that can be used now: built-in ones and those found on the classpath. */
+    public static List<String> availableBackends() {
+        TreeSet<String> names = new TreeSet<>(List.of("mlflow", "openai"));
+        for (LlmBackendProvider p : ServiceLoader.load(LlmBackendProvider.class)) {
+            names.add(p.name());
+        }
+        return new ArrayList<>(names);
+    }
+
+    private static LlmClient backend(LlmSettings settings, UnaryOperator<String> env) {
+        String name = settings.backend();
+        for (LlmBackendProvider p : ServiceLoader.load(LlmBackendProvider.class)) {
+            if (name.equals(p.name())) {
+                return p.create(settings);
+            }
+        }
+        return switch (name) {
+            case "openai" -> new OpenAiChatBackend(settings, env);
+            case "mlflow" -> new MlflowServingBackend(settings, env);
+            default -> throw unknown(name);
+        };
+    }
+
+    private static LlmException unknown(String name) {
+        String module = OPTIONAL_MODULES.get(name);
+        String fix = module != null
+                ? "Fix: add the dependency " + module + " (it registers backend '" + name
+                        + "' via ServiceLoader) to the AIT's classpath"
+                : "Fix: use one of the available backends, or add the module of another one"
+                        + " (bedrock: " + OPTIONAL_MODULES.get("bedrock") + ", gguf: "
+                        + OPTIONAL_MODULES.get("gguf") + ")";
+        return new LlmException(LlmException.Kind.CONFIGURATION, "LlmSettings backend '" + name
+                + "' is not available; available: " + availableBackends() + ". " + fix, null, 0,
+                -1, null);
     }
 
     /**
-     * sha256 (hex) over the cache's entries, sorted by key: the same answers give the same digest.
-     * A missing or empty directory gives the digest of nothing.
+     * sha256 (hex) over the cache's entries, sorted by path: the same answers give the same
+     * digest. A missing or empty directory gives the digest of nothing (sha256 of no bytes).
      */
     public static String cacheDigest(Path cacheDir) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return ResponseCache.digest(cacheDir);
     }
 }

@@ -1,0 +1,164 @@
+package io.llmtestbed.ait.sdk.llm;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The HTTP side of the SDK's backends: one {@link HttpClient} (HTTP/1.1, no redirects), a POST
+ * of JSON that maps every transport failure to an {@link LlmException} of the right kind, and
+ * status codes to kinds. Egress refusals pass through unwrapped.
+ */
+final class LlmHttp {
+
+    /** What the egress policy and audit log call the data LLM backends send. */
+    static final String DATA_KIND = "llm prompt";
+
+    private static final int EXCERPT = 300;
+
+    private final HttpClient client;
+    private final Duration timeout;
+    private final String describe;
+
+    LlmHttp(Duration timeout, String describe) {
+        this.timeout = timeout;
+        this.describe = describe;
+        Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout
+                : Duration.ofSeconds(10);
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connect)
+                .build();
+    }
+
+    /**
+     * POSTs {@code body} as JSON and returns the 2xx response's body.
+     *
+     * @throws LlmException TIMEOUT, CONNECTION, RATE_LIMITED (with Retry-After), SERVER_ERROR or
+     *     CLIENT_ERROR; the message names the endpoint, the purpose and the fix
+     */
+    byte[] postJson(URI uri, byte[] body, Map<String, String> headers, String purpose) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        HttpResponse<byte[]> response = send(b.build(), purpose);
+        int status = response.statusCode();
+        if (status / 100 == 2) {
+            return response.body();
+        }
+        throw statusError(uri, purpose, status, response.body(),
+                response.headers().firstValue("Retry-After"));
+    }
+
+    /**
+     * The one place a backend's request leaves the process.
+     *
+     * LIMIT: the egress guard (net.GuardedHttp) is not wired yet; requests go out unchecked.
+     */
+    private HttpResponse<byte[]> send(HttpRequest request, String purpose) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpConnectTimeoutException e) {
+            throw new LlmException(LlmException.Kind.CONNECTION, where(request.uri(), purpose)
+                    + ": cannot connect within " + seconds(timeout) + " (" + e.getMessage()
+                    + "). Fix: check that the server runs and that baseUrl is right", e);
+        } catch (HttpTimeoutException e) {
+            throw new LlmException(LlmException.Kind.TIMEOUT, where(request.uri(), purpose)
+                    + ": no answer within " + seconds(timeout) + " (setting timeout). Fix: raise"
+                    + " LlmSettings.timeout or check that the server is not overloaded", e);
+        } catch (ConnectException e) {
+            throw new LlmException(LlmException.Kind.CONNECTION, where(request.uri(), purpose)
+                    + ": cannot connect (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "). Fix: check that the server runs and that baseUrl is right", e);
+        } catch (IOException e) {
+            throw new LlmException(LlmException.Kind.CONNECTION, where(request.uri(), purpose)
+                    + ": connection failed (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "). Fix: check the server and the network", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LlmException(LlmException.Kind.CONNECTION, where(request.uri(), purpose)
+                    + ": interrupted while waiting for the answer", e);
+        }
+    }
+
+    private LlmException statusError(URI uri, String purpose, int status, byte[] body,
+            Optional<String> retryAfterHeader) {
+        String prefix = where(uri, purpose) + ": HTTP " + status;
+        String excerpt = excerpt(body);
+        if (status == 429) {
+            Duration retryAfter = retryAfterHeader.flatMap(LlmHttp::parseRetryAfter).orElse(null);
+            return new LlmException(LlmException.Kind.RATE_LIMITED, prefix + " (rate limited"
+                    + (retryAfter == null ? "" : ", Retry-After " + seconds(retryAfter)) + ")"
+                    + excerpt + ". Fix: lower maxConcurrency or requestsPerSecond", null, 1,
+                    status, retryAfter);
+        }
+        if (status == 408) {
+            return new LlmException(LlmException.Kind.TIMEOUT, prefix + " (request timeout)"
+                    + excerpt, null, 1, status, null);
+        }
+        if (status >= 500) {
+            return new LlmException(LlmException.Kind.SERVER_ERROR, prefix + " (server error)"
+                    + excerpt + ". Fix: check the server's log", null, 1, status, null);
+        }
+        String fix = switch (status) {
+            case 401, 403 -> "Fix: set the API key in the environment variable named by"
+                    + " apiKeyEnv, and check that it is valid for this endpoint";
+            case 404 -> "Fix: check baseUrl (for openai the URL /chat/completions is appended"
+                    + " to, e.g. http://host:8000/v1; for mlflow the server root) and the model";
+            default -> "Fix: check the model name and the generation settings";
+        };
+        return new LlmException(LlmException.Kind.CLIENT_ERROR, prefix + " (request refused)"
+                + excerpt + ". " + fix, null, 1, status, null);
+    }
+
+    /** {@code openai http://h/v1 model=m, POST http://h/v1/chat/completions, purpose 'p'}. */
+    String where(URI uri, String purpose) {
+        return describe + ", POST " + uri + ", purpose '" + purpose + "'";
+    }
+
+    /** The body's start (error bodies name the cause; prompts are not echoed at this length). */
+    static String excerpt(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "";
+        }
+        String s = new String(body, StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
+        return ": " + (s.length() > EXCERPT ? s.substring(0, EXCERPT) + "…" : s);
+    }
+
+    /** Retry-After as delta-seconds or an HTTP date; empty when unreadable. */
+    static Optional<Duration> parseRetryAfter(String value) {
+        String v = value.strip();
+        try {
+            long secs = Long.parseLong(v);
+            return secs < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(secs));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                return Optional.of(d.isNegative() ? Duration.ZERO : d);
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+}
