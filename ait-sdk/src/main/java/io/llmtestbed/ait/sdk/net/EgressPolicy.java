@@ -77,6 +77,11 @@ public final class EgressPolicy {
   /** The JVM's resolver ({@link InetAddress#getAllByName}). */
   public static final Resolver SYSTEM_RESOLVER = host -> List.of(InetAddress.getAllByName(host));
 
+  // Declared before the ranges below: Cidr.parse uses them during class initialization.
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?"
+      + "(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
+
   private static final List<Cidr> LOOPBACK = List.of(Cidr.parse("127.0.0.0/8"),
       Cidr.parse("::1/128"));
   private static final List<Cidr> PRIVATE = List.of(Cidr.parse("10.0.0.0/8"),
@@ -85,10 +90,6 @@ public final class EgressPolicy {
       Cidr.parse("fe80::/10"));
   private static final List<Cidr> METADATA = List.of(Cidr.parse("169.254.169.254/32"),
       Cidr.parse("fd00:ec2::254/128"));
-
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?"
-      + "(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*");
 
   private static volatile Cached cached;
   private static volatile EgressPolicy override;
@@ -459,7 +460,8 @@ public final class EgressPolicy {
         throw new IllegalArgumentException("prefix length " + prefix + " is outside 0.." + max);
       }
       byte[] net = mask(a.getAddress(), prefix);
-      String text = addressText(net, a instanceof Inet6Address) + "/" + prefix;
+      String text = addressText(net, a instanceof Inet6Address)
+          + (prefix == max ? "" : "/" + prefix);
       return new Cidr(net, prefix, text);
     }
 
@@ -477,12 +479,41 @@ public final class EgressPolicy {
       return out;
     }
 
+    /** Dotted IPv4, or IPv6 with the longest run of zero groups written as {@code ::}. */
     private static String addressText(byte[] b, boolean v6) {
-      try {
-        return InetAddress.getByAddress(b).getHostAddress();
-      } catch (UnknownHostException e) {
-        throw new IllegalStateException(e);
+      if (!v6) {
+        return (b[0] & 0xFF) + "." + (b[1] & 0xFF) + "." + (b[2] & 0xFF) + "." + (b[3] & 0xFF);
       }
+      int[] g = new int[8];
+      for (int i = 0; i < 8; i++) {
+        g[i] = (b[2 * i] & 0xFF) << 8 | b[2 * i + 1] & 0xFF;
+      }
+      int bestStart = -1;
+      int bestLen = 1;
+      for (int i = 0; i < 8; i++) {
+        int j = i;
+        while (j < 8 && g[j] == 0) {
+          j++;
+        }
+        if (j - i > bestLen) {
+          bestStart = i;
+          bestLen = j - i;
+        }
+        i = Math.max(i, j);
+      }
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        if (i == bestStart) {
+          sb.append("::");
+          i += bestLen - 1;
+          continue;
+        }
+        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+          sb.append(':');
+        }
+        sb.append(Integer.toHexString(g[i]));
+      }
+      return sb.toString();
     }
 
     @Override
