@@ -1,0 +1,138 @@
+package io.llmtestbed.aits.safe.index;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a document collection: UTF-8 JSONL, one object per line with string fields
+ * {@code title} and {@code text} (required; title may be empty) and optional {@code url} and
+ * {@code id}. Blank lines are skipped. Ids must be unique.
+ */
+public final class DocumentCollection {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DocumentCollection() {}
+
+  /**
+   * Reads every document.
+   *
+   * @throws IndexException (BAD_COLLECTION) naming the file and line of the first bad document
+   */
+  public static List<CollectionDocument> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IndexException(IndexException.Reason.BAD_COLLECTION, "document collection "
+          + file + " does not exist or is not a file: pass a JSONL file with one {\"title\", "
+          + "\"text\"} object per line");
+    }
+    List<CollectionDocument> docs = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String line;
+      int number = 0;
+      while ((line = in.readLine()) != null) {
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        CollectionDocument doc = parse(file, number, line);
+        if (!ids.add(doc.id())) {
+          throw bad(file, number, "id '" + doc.id() + "' is used by an earlier line; ids must "
+              + "be unique");
+        }
+        docs.add(doc);
+      }
+    } catch (IOException e) {
+      throw new IndexException(IndexException.Reason.BAD_COLLECTION, "cannot read document "
+          + "collection " + file + " as UTF-8 text: " + e.getMessage(), e);
+    }
+    if (docs.isEmpty()) {
+      throw new IndexException(IndexException.Reason.BAD_COLLECTION, "document collection "
+          + file + " has no documents: it needs at least one line {\"title\": ..., \"text\": ...}");
+    }
+    return List.copyOf(docs);
+  }
+
+  /** sha256 (hex) of the file's bytes: the collection part of an index digest. */
+  public static String sha256(Path file) {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md())) {
+      byte[] buffer = new byte[64 * 1024];
+      while (in.read(buffer) >= 0) {
+        // reading feeds the digest
+      }
+      return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+    } catch (IOException e) {
+      throw new IndexException(IndexException.Reason.BAD_COLLECTION, "cannot read document "
+          + "collection " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static CollectionDocument parse(Path file, int number, String line) {
+    JsonNode node;
+    try {
+      node = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw bad(file, number, "the line is not JSON (" + e.getOriginalMessage() + ")");
+    }
+    if (!node.isObject()) {
+      throw bad(file, number, "the line must be a JSON object, got " + node.getNodeType());
+    }
+    String title = string(file, number, node, "title", true);
+    String text = string(file, number, node, "text", true);
+    if (text.isBlank()) {
+      throw bad(file, number, "field 'text' is blank; every document needs text to search");
+    }
+    String url = string(file, number, node, "url", false);
+    String id = string(file, number, node, "id", false);
+    return new CollectionDocument(id == null || id.isBlank() ? "line-" + number : id, title,
+        text, url);
+  }
+
+  private static String string(Path file, int number, JsonNode node, String field,
+      boolean required) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw bad(file, number, "field '" + field + "' is missing; each line needs string "
+            + "fields 'title' and 'text'");
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      if (field.equals("id") && value.isIntegralNumber()) {
+        return value.asText();
+      }
+      throw bad(file, number, "field '" + field + "' must be a string, got "
+          + value.getNodeType());
+    }
+    return value.asText();
+  }
+
+  private static IndexException bad(Path file, int number, String rule) {
+    return new IndexException(IndexException.Reason.BAD_COLLECTION,
+        "document collection " + file + " line " + number + ": " + rule);
+  }
+
+  private static MessageDigest md() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
+  }
+}
