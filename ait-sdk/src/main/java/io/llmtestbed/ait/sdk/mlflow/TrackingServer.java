@@ -3,6 +3,9 @@ package io.llmtestbed.ait.sdk.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbed.ait.sdk.manifest.JsonFormat;
+import io.llmtestbed.ait.sdk.net.EgressAudit;
+import io.llmtestbed.ait.sdk.net.EgressPolicy;
+import io.llmtestbed.ait.sdk.net.GuardedHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -16,6 +19,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +36,20 @@ import org.mlflow.tracking.creds.BasicMlflowHostCreds;
  * client can only reach artifacts by forking the Python CLI.
  *
  * <p>Every failure is a {@link MlflowRunException} whose kind says what went wrong and whose
- * message names the URI and the fix. Thread-safe.
+ * message names the URI and the fix. Egress: {@link #connect} and every call check the server
+ * against {@link EgressPolicy#current()} and fail with an
+ * {@link io.llmtestbed.ait.sdk.net.EgressDeniedException} (E102) when it is not allowed;
+ * artifact requests go through {@link GuardedHttp}; tracking calls are recorded in
+ * {@link EgressAudit#global()} as purpose {@value #TRACKING_PURPOSE}, one entry per logical
+ * call. Thread-safe.
  */
 public final class TrackingServer implements AutoCloseable {
+
+  /** Audit purpose of tracking API calls. */
+  public static final String TRACKING_PURPOSE = "mlflow.tracking";
+
+  /** Audit purpose of artifact proxy downloads and uploads. */
+  public static final String ARTIFACTS_PURPOSE = "mlflow.artifacts";
 
   /** Connect timeout for artifact requests. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -45,7 +60,7 @@ public final class TrackingServer implements AutoCloseable {
   private final URI uri;
   private final TrackingCredentials credentials;
   private final MlflowClient client;
-  private final HttpClient http;
+  private final GuardedHttp http;
   private final Duration requestTimeout;
 
   private TrackingServer(URI uri, TrackingCredentials credentials, Duration connectTimeout,
@@ -58,17 +73,22 @@ public final class TrackingServer implements AutoCloseable {
     // re-sends every request that fails with a non-429 HTTP error (3 attempts, no pause) and
     // logs each retry as WARN "Rate limit exceeded", even for 401 and 404 (seen against MLflow
     // 3.17.2); the final error is still mapped to a clear MlflowRunException here.
+    // mlflow-client talks through its own Apache HttpClient, so the allow-list is checked here
+    // before the client exists and again before each call (see call()).
+    // LIMIT: redirects the Apache client follows inside mlflow-client are not checked per hop;
+    // artifact requests (GuardedHttp) are. Its internal retries are one audit entry.
+    EgressPolicy.current().check(uri, TRACKING_PURPOSE, "MLflow tracking requests", 0);
     this.client = new MlflowClient(new BasicMlflowHostCreds(uri.toString(),
         credentials.username(), credentials.password(), credentials.token(), false));
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(connectTimeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+    this.http = GuardedHttp.builder().connectTimeout(connectTimeout).build();
   }
 
   /**
    * Connects to {@code trackingUri} with credentials from the MLFLOW_TRACKING_* environment
    * variables and the default timeouts. Nothing is sent until the first call.
+   *
+   * @throws io.llmtestbed.ait.sdk.net.EgressDeniedException when the egress allow-list does not
+   *     allow the server
    */
   public static TrackingServer connect(String trackingUri) {
     return connect(trackingUri, TrackingCredentials.fromEnv(), DEFAULT_CONNECT_TIMEOUT,
@@ -124,7 +144,10 @@ public final class TrackingServer implements AutoCloseable {
     return uri;
   }
 
-  /** The underlying MLflow Java client, for calls this class does not wrap. */
+  /**
+   * The underlying MLflow Java client, for calls this class does not wrap. Calls made on it
+   * directly are not checked per call nor audited: check and record them like {@link #post}.
+   */
   public MlflowClient client() {
     return client;
   }
@@ -144,7 +167,7 @@ public final class TrackingServer implements AutoCloseable {
 
   /** The raw {@code runs/get} response for a run, as {@link RunExporter} stores it. */
   String getRunJson(String runId) {
-    return call("read run " + runId,
+    return call("read run " + runId, 0,
         () -> client.sendGet("runs/get?run_id=" + ArtifactPaths.encode(runId)),
         () -> "no run with id '" + runId + "' on " + uri + ". Fix: copy the id from the MLflow UI "
             + "(run page > Overview) or list the runs with GET " + uri
@@ -158,7 +181,7 @@ public final class TrackingServer implements AutoCloseable {
    * @throws MlflowRunException RUN_NOT_FOUND listing the experiments present
    */
   public String experimentId(String experimentName) {
-    String json = call("find experiment '" + experimentName + "'",
+    String json = call("find experiment '" + experimentName + "'", 0,
         () -> client.sendGet("experiments/get-by-name?experiment_name="
             + ArtifactPaths.encode(experimentName)),
         () -> "no experiment named '" + experimentName + "' on " + uri + "; experiments here: "
@@ -186,8 +209,9 @@ public final class TrackingServer implements AutoCloseable {
       if (pageToken != null) {
         body.put("page_token", pageToken);
       }
-      JsonNode page = readTree(call("search runs of experiment " + experimentId,
-          () -> client.sendPost("runs/search", body.toString()), null));
+      String json = body.toString();
+      JsonNode page = readTree(call("search runs of experiment " + experimentId, utf8(json),
+          () -> client.sendPost("runs/search", json), null));
       for (JsonNode run : page.path("runs")) {
         ObjectNode wrapper = RunSnapshot.MAPPER.createObjectNode();
         wrapper.set("run", run);
@@ -201,8 +225,9 @@ public final class TrackingServer implements AutoCloseable {
   /** Experiment names for "not found" hints; never fails (returns a reason instead). */
   String experimentNamesForHint() {
     try {
-      JsonNode page = readTree(client.sendPost("experiments/search",
-          "{\"max_results\": 50, \"view_type\": \"ACTIVE_ONLY\"}"));
+      String query = "{\"max_results\": 50, \"view_type\": \"ACTIVE_ONLY\"}";
+      JsonNode page = readTree(call("list experiments", utf8(query),
+          () -> client.sendPost("experiments/search", query), null));
       List<String> names = new ArrayList<>();
       for (JsonNode e : page.path("experiments")) {
         names.add(e.path("name").asText() + " (id " + e.path("experiment_id").asText() + ")");
@@ -215,12 +240,12 @@ public final class TrackingServer implements AutoCloseable {
 
   /** POSTs a tracking API call (path relative to {@code /api/2.0/mlflow/}). */
   String post(String what, String path, String json) {
-    return call(what, () -> client.sendPost(path, json), null);
+    return call(what, utf8(json), () -> client.sendPost(path, json), null);
   }
 
   /** GETs a tracking API call (path relative to {@code /api/2.0/mlflow/}). */
   String get(String what, String path) {
-    return call(what, () -> client.sendGet(path), null);
+    return call(what, 0, () -> client.sendGet(path), null);
   }
 
   private String describeRunUrl(String runId) {
@@ -237,18 +262,35 @@ public final class TrackingServer implements AutoCloseable {
   }
 
   /**
-   * Runs a tracking call and turns client exceptions into {@link MlflowRunException}s.
+   * Runs a tracking call after the egress check, records it in the egress audit, and turns
+   * client exceptions into {@link MlflowRunException}s.
    *
+   * @param bytesSent UTF-8 size of the request body (0 for GET)
    * @param notFound message for RESOURCE_DOES_NOT_EXIST, or null to treat it as a server error
    */
-  private String call(String what, Supplier<String> request, Supplier<String> notFound) {
+  private String call(String what, long bytesSent, Supplier<String> request,
+      Supplier<String> notFound) {
+    EgressPolicy.current().check(uri, TRACKING_PURPOSE, "MLflow tracking request JSON",
+        bytesSent);
+    Instant start = Instant.now();
+    String host = uri.getHost();
     try {
-      return request.get();
+      String answer = request.get();
+      EgressAudit.global().record(start, host, TRACKING_PURPOSE, bytesSent, utf8(answer), 200);
+      return answer;
     } catch (MlflowHttpException e) {
+      EgressAudit.global().record(start, host, TRACKING_PURPOSE, bytesSent,
+          utf8(e.getBodyMessage()), e.getStatusCode());
       throw fromHttp(what, e.getStatusCode(), e.getBodyMessage(), notFound, e);
     } catch (MlflowClientException e) {
+      EgressAudit.global().record(start, host, TRACKING_PURPOSE, bytesSent, -1,
+          EgressAudit.NO_RESPONSE);
       throw fromTransport(what, e);
     }
+  }
+
+  private static long utf8(String s) {
+    return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private MlflowRunException fromHttp(String what, int status, String body,
@@ -345,7 +387,8 @@ public final class TrackingServer implements AutoCloseable {
    */
   HttpResponse<InputStream> sendForStream(URI target, String what) {
     HttpRequest request = requestBuilder(target).GET().build();
-    return send(request, HttpResponse.BodyHandlers.ofInputStream(), what);
+    return send(request, HttpResponse.BodyHandlers.ofInputStream(), what,
+        "artifact download request");
   }
 
   /** PUT a local file to the artifact proxy. */
@@ -359,7 +402,7 @@ public final class TrackingServer implements AutoCloseable {
           + what + ": " + e, e);
     }
     HttpResponse<String> response = send(request,
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what);
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what, "artifact file");
     checkArtifactStatus(response.statusCode(), response.body(), target, what);
   }
 
@@ -388,9 +431,9 @@ public final class TrackingServer implements AutoCloseable {
   }
 
   private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-      String what) {
+      String what, String dataKind) {
     try {
-      return http.send(request, handler);
+      return http.send(request, handler, ARTIFACTS_PURPOSE, dataKind);
     } catch (IOException e) {
       throw fromTransport(what, e);
     } catch (InterruptedException e) {
