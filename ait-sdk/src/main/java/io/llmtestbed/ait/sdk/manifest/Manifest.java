@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param parameters parameters, may be empty
  * @param measures {@code report.measures}
  * @param resources {@code report.resources}
- * @param downloads downloads; always contains {@code Log}
+ * @param downloads downloads; always contains {@code Log}, and {@code Provenance} and
+ *     {@code EgressAudit} when built with the builder
  */
 public record Manifest(
         String name,
@@ -92,7 +93,8 @@ public record Manifest(
 
     /**
      * Builds a {@link Manifest}. Each option is set in one place; list options add one entry per
-     * call. {@code Log} is added to the downloads (first) unless declared.
+     * call. {@code Log}, {@code Provenance} and {@code EgressAudit} are added to the downloads
+     * (first, in this order) unless declared.
      */
     public static final class Builder {
         private String name;
@@ -248,6 +250,11 @@ public record Manifest(
             if (allDownloads.stream().noneMatch(d -> Download.LOG.equals(d.name()))) {
                 allDownloads.add(0, Download.log());
             }
+            // provenance.json and the egress audit are written by the SDK for every run
+            addIfAbsent(allDownloads, 1, PROVENANCE, "実行の来歴 (provenance.json): 入力と"
+                    + "インベントリのダイジェスト、パラメータ、読んだ MLflow run、LLM、結果");
+            addIfAbsent(allDownloads, 2, EGRESS_AUDIT, "外部送信の監査ログ (egress_audit.jsonl):"
+                    + " 送信先ホスト、目的、送受信バイト数");
             Manifest m = new Manifest(name, description, sourceRepository, version, quality,
                     keywords, references, licenses, inventories, parameters, measures, resources,
                     allDownloads);
@@ -256,6 +263,18 @@ public record Manifest(
                 throw new ManifestException("manifest '" + name + "'", result.errors());
             }
             return m;
+        }
+    }
+
+    /** Name of the download holding {@code provenance.json}, added by the builder. */
+    public static final String PROVENANCE = "Provenance";
+    /** Name of the download holding the egress audit log, added by the builder. */
+    public static final String EGRESS_AUDIT = "EgressAudit";
+
+    private static void addIfAbsent(List<Download> downloads, int index, String name,
+            String description) {
+        if (downloads.stream().noneMatch(d -> name.equals(d.name()))) {
+            downloads.add(Math.min(index, downloads.size()), new Download(name, description));
         }
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
+import io.llmtestbed.ait.sdk.provenance.Provenance;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Keys are checked against MLflow's rules before anything is sent, so a bad name fails
  * without a half-written run.
+ *
+ * <p>While an AIT runs under {@code AitMain}, the first {@link #logMetrics} call of each
+ * instance also sets the {@code testbed.provenance.*} tags ({@link Provenance#mlflowTags()}:
+ * ait, ait_version, git_commit, input_digest, started, job), so every run written back names the
+ * AIT run that produced its numbers; {@link #setProvenanceTags()} sets them explicitly.
  */
 public final class MlflowWriteBack {
 
@@ -43,6 +49,7 @@ public final class MlflowWriteBack {
 
   private final TrackingServer server;
   private final String runId;
+  private boolean provenanceTagged;
 
   /** Writes to run {@code runId} on {@code server}. */
   public MlflowWriteBack(TrackingServer server, String runId) {
@@ -70,6 +77,9 @@ public final class MlflowWriteBack {
    */
   public void logMetrics(Map<String, Double> metrics, long step) {
     metrics.keySet().forEach(k -> validateKey("metric", k));
+    if (!provenanceTagged) {
+      setProvenanceTags();
+    }
     long now = System.currentTimeMillis();
     List<Map.Entry<String, Double>> entries = new ArrayList<>(metrics.entrySet());
     for (int from = 0; from < entries.size(); from += METRICS_PER_BATCH) {
@@ -88,6 +98,22 @@ public final class MlflowWriteBack {
       server.post("log metrics to run " + runId, "runs/log-batch", body.toString());
     }
     LOG.info("Logged {} metrics to run {}", metrics.size(), runId);
+  }
+
+  /**
+   * Sets the {@code testbed.provenance.*} tags of the AIT run in progress
+   * ({@link Provenance#current()}); does nothing outside an AIT run.
+   *
+   * @return the tags set (empty outside a run)
+   */
+  public Map<String, String> setProvenanceTags() {
+    Map<String, String> tags = Provenance.current().map(Provenance::mlflowTags).orElse(Map.of());
+    if (!tags.isEmpty()) {
+      setTags(tags);
+      LOG.info("Tagged run {} with {} testbed.provenance.* tags", runId, tags.size());
+    }
+    provenanceTagged = true;
+    return tags;
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What an AIT run read and used, recorded while it runs and written by the SDK as download
@@ -26,7 +27,7 @@ import java.util.Objects;
 public final class Provenance {
 
     /** Name of the download the SDK adds to every manifest. */
-    public static final String DOWNLOAD = "Provenance";
+    public static final String DOWNLOAD = io.llmtestbed.ait.sdk.manifest.Manifest.PROVENANCE;
     /** File name of the download. */
     public static final String FILE_NAME = "provenance.json";
 
@@ -37,6 +38,30 @@ public final class Provenance {
     private final List<SearchUse> searches = new ArrayList<>();
     private final List<CacheUse> caches = new ArrayList<>();
     private final Map<String, Object> attributes = new LinkedHashMap<>();
+    private volatile RunIdentity identity;
+
+    /** The provenance of the AIT run in progress in this JVM (see {@link #current()}). */
+    private static volatile Provenance current;
+
+    /** Prefix of the MLflow run tags written by {@code MlflowWriteBack}. */
+    public static final String TAG_PREFIX = "testbed.provenance.";
+    /** MLflow accepts tag values up to 5000 characters on older servers; stay under it. */
+    static final int MAX_TAG_VALUE = 5000;
+
+    /**
+     * Who produced a result, set by the SDK when a run starts and written as MLflow tags.
+     *
+     * @param ait AIT name
+     * @param aitVersion AIT version
+     * @param gitCommit project commit, or null when unknown ({@link GitCommit})
+     * @param inputDigest {@link RunRecorder#inputsDigest()}: sha256 over the inventory digests
+     *     and the parameters after defaults, equal for runs on the same inputs
+     * @param started start time, {@code yyyy-MM-dd'T'HH:mm:ssZ}
+     * @param job {@code {job_id}/{run_id}} of the platform
+     */
+    public record RunIdentity(String ait, String aitVersion, String gitCommit, String inputDigest,
+            String started, String job) {
+    }
 
     /** A run read from an MLflow tracking server. */
     public record MlflowRunRead(String trackingUri, String experimentId, String runId) {
@@ -165,6 +190,56 @@ public final class Provenance {
     /** The attributes, in recording order. */
     public synchronized Map<String, Object> attributes() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+    }
+
+    /** Who produced this run's results; empty until the SDK has read the input. */
+    public Optional<RunIdentity> identity() {
+        return Optional.ofNullable(identity);
+    }
+
+    /** Sets the identity; called by the SDK ({@code AitMain}) once the input is read. */
+    public void identify(RunIdentity runIdentity) {
+        this.identity = require(runIdentity, "runIdentity");
+    }
+
+    /**
+     * The {@code testbed.provenance.*} MLflow tags of this run: {@code ait}, {@code ait_version},
+     * {@code git_commit} ({@code unknown} when not known), {@code input_digest}, {@code started},
+     * {@code job}. Empty until {@link #identify} was called. Values are cut to 5000 characters.
+     */
+    public Map<String, String> mlflowTags() {
+        RunIdentity id = identity;
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (id == null) {
+            return tags;
+        }
+        tags.put(TAG_PREFIX + "ait", cut(id.ait()));
+        tags.put(TAG_PREFIX + "ait_version", cut(id.aitVersion()));
+        tags.put(TAG_PREFIX + "git_commit", cut(id.gitCommit() == null ? "unknown"
+                : id.gitCommit()));
+        tags.put(TAG_PREFIX + "input_digest", cut(id.inputDigest()));
+        tags.put(TAG_PREFIX + "started", cut(id.started()));
+        tags.put(TAG_PREFIX + "job", cut(id.job()));
+        return tags;
+    }
+
+    /**
+     * The provenance of the AIT run in progress in this JVM, set by {@code AitMain} while
+     * {@code Ait.run} executes; empty outside a run (e.g. in a unit test that builds an
+     * {@code AitContext} itself). Used by {@code MlflowWriteBack} to tag the runs it writes.
+     */
+    public static Optional<Provenance> current() {
+        return Optional.ofNullable(current);
+    }
+
+    /** Sets (or with null clears) {@link #current()}; called by the SDK. */
+    public static void setCurrent(Provenance provenance) {
+        current = provenance;
+    }
+
+    private static String cut(String value) {
+        String v = value == null ? "" : value;
+        return v.length() <= MAX_TAG_VALUE ? v : v.substring(0, MAX_TAG_VALUE - 1) + "…";
     }
 
     /** A URI without {@code user:password@}; null stays null. */

@@ -6,8 +6,12 @@ import io.llmtestbed.ait.sdk.input.AitInput;
 import io.llmtestbed.ait.sdk.input.ResolvedInput;
 import io.llmtestbed.ait.sdk.manifest.Download;
 import io.llmtestbed.ait.sdk.manifest.Manifest;
+import io.llmtestbed.ait.sdk.net.EgressAudit;
 import io.llmtestbed.ait.sdk.output.AitOutput;
 import io.llmtestbed.ait.sdk.output.MachineInfo;
+import io.llmtestbed.ait.sdk.provenance.GuidelineEvidence;
+import io.llmtestbed.ait.sdk.provenance.Provenance;
+import io.llmtestbed.ait.sdk.provenance.RunRecorder;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,6 +43,10 @@ import org.slf4j.LoggerFactory;
  *       {@code Error{Code, Detail}}, even when the input cannot be read;</li>
  *   <li>{@code ait.log} is written to {@code downloads/Log/ait.log} and listed as download
  *       {@code Log};</li>
+ *   <li>{@code provenance.json} (what the run read and produced, see {@link RunRecorder}) is
+ *       written to {@code downloads/Provenance/} and the egress audit to
+ *       {@code downloads/EgressAudit/egress_audit.jsonl}, on success and on failure; on success
+ *       both are listed as downloads when the manifest declares them (the builder does);</li>
  *   <li>the exit status is 0 (the platform judges a run by {@code ait.output.json} alone), and a
  *       person gets one line on stderr saying what happened.</li>
  * </ul>
@@ -132,24 +140,36 @@ public final class AitMain {
         String name = UNKNOWN;
         String version = UNKNOWN;
         AitOutput output = null;
+        Provenance provenance = new Provenance();
+        RunRecorder recorder = new RunRecorder(provenance, start);
+        Provenance.setCurrent(provenance);
+        // one JVM runs one AIT on the platform; in tests the audit must not carry earlier runs
+        EgressAudit.global().clear();
         try {
             LOG.info("AIT {} started with input directory {}", ait.getClass().getName(),
                     inputDir);
             if (inputFailure != null) {
+                recorder.input(inputDir.resolve(AitInput.FILE_NAME), null, null);
                 throw inputFailure;
             }
+            recorder.input(input.file(), input.jobId(), input.runId());
+            recorder.inventories(givenInventories(input));
+            recorder.parameters(input.methodParams(), List.of());
             Manifest manifest = manifest(ait);
             name = manifest.name();
             version = manifest.version();
+            recorder.ait(name, version);
             ResolvedInput resolved = input.resolve(manifest);
+            recordParameters(recorder, input, resolved);
             LOG.info("AIT {} {}: job {} run {}, inventories {}, parameters {}", name, version,
                     input.jobId(), input.runId(), input.inventories(),
                     masked(input.methodParams()));
             output = new AitOutput(manifest, outputDir);
             ait.run(new AitContext(manifest, resolved, output,
-                    LoggerFactory.getLogger(ait.getClass())));
+                    LoggerFactory.getLogger(ait.getClass()), provenance));
             finishSuccess(manifest, output, capture);
             LOG.info("AIT {} {} finished: {} measures", name, version, output.measures().size());
+            writeProvenance(recorder, outputDir, output, null, null);
             close(capture);
             Path file = output.writeSuccess(start, now(), MachineInfo.detect());
             err.println("ait: " + name + " " + version + " OK: " + output.measures().size()
@@ -160,13 +180,82 @@ public final class AitMain {
             LOG.error("AIT {} {} failed with {} ({}): {}", name, version, code, code.meaning(),
                     detail);
             TRACE_LOG.error("Stack trace of the {} failure", code, t);
+            writeProvenance(recorder, outputDir, null, code, oneLine(detail));
             close(capture);
             if (capture == null || !capture.capturing()) {
                 appendToLog(logFile, code + ": " + detail);
             }
             writeError(outputDir, name, version, start, code, detail, err);
+        } finally {
+            Provenance.setCurrent(null);
         }
         return 0;
+    }
+
+    /** Inventory paths as given in ait.input.json (before they are checked). */
+    private static Map<String, List<Path>> givenInventories(AitInput input) {
+        Map<String, List<Path>> out = new LinkedHashMap<>();
+        input.inventories().forEach((n, paths) -> out.put(n, paths.stream().map(Path::of)
+                .toList()));
+        return out;
+    }
+
+    private static void recordParameters(RunRecorder recorder, AitInput input,
+            ResolvedInput resolved) {
+        Map<String, String> values = new LinkedHashMap<>();
+        List<String> defaulted = new java.util.ArrayList<>();
+        for (String p : resolved.parameters().names()) {
+            values.put(p, resolved.parameters().raw(p));
+            if (!input.methodParams().containsKey(p)) {
+                defaulted.add(p);
+            }
+        }
+        recorder.parameters(values, defaulted);
+        recorder.identify();
+    }
+
+    /**
+     * Writes provenance.json and the egress audit; on success (output given) lists them as
+     * downloads when the manifest declares them. A failure to write is logged, never fatal: the
+     * result of the AIT stands without its provenance.
+     */
+    private static void writeProvenance(RunRecorder recorder, Path outputDir, AitOutput output,
+            ErrorCode code, String error) {
+        try {
+            Map<String, String> measures = new LinkedHashMap<>();
+            Map<String, String> notApplicable = Map.of();
+            if (output != null) {
+                output.measures().forEach(m -> measures.put(m.name(), m.value()));
+                notApplicable = output.notApplicable();
+            }
+            Path file = recorder.write(outputDir, now(), new RunRecorder.Outcome(
+                    code == null ? null : code.name(), error, measures, notApplicable));
+            if (output != null) {
+                register(output, Provenance.DOWNLOAD, file);
+                register(output, RunRecorder.EGRESS_DOWNLOAD, outputDir.resolve("downloads")
+                        .resolve(RunRecorder.EGRESS_DOWNLOAD).resolve(EgressAudit.FILE_NAME));
+                GuidelineEvidence.Evidence evidence = GuidelineEvidence.load()
+                        .evidence(recorder.aitName(), measures.keySet());
+                LOG.info("Guideline evidence of this run: {}", evidence.summary());
+            }
+            LOG.info("Provenance written to {}", file);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot write provenance.json to {} ({}); the run's result is written"
+                    + " without it", outputDir, e.toString());
+        }
+    }
+
+    private static void register(AitOutput output, String download, Path file) {
+        if (Files.isRegularFile(file) && output.outputDir().resolve("downloads").resolve(download)
+                .equals(file.getParent())) {
+            try {
+                output.downloadPath(download, file.getFileName().toString());
+            } catch (AitException e) {
+                // the manifest was built without the builder and does not declare the download
+                LOG.debug("download {} not declared; {} is written but not listed", download,
+                        file);
+            }
+        }
     }
 
     private static Manifest manifest(Ait ait) {
