@@ -1,5 +1,6 @@
 package io.llmtestbed.ait.sdk.llm;
 
+import io.llmtestbed.ait.sdk.net.GuardedHttp;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,13 @@ public final class LlmClients {
 
     /** As {@link #create(LlmSettings)}, reading environment variables through {@code env}. */
     static LlmClient create(LlmSettings settings, UnaryOperator<String> env) {
-        LlmClient backend = backend(settings, env);
+        return create(settings, env, null);
+    }
+
+    /** As above, sending through {@code guarded} (null = the SDK's default GuardedHttp). */
+    static LlmClient create(LlmSettings settings, UnaryOperator<String> env,
+            GuardedHttp guarded) {
+        LlmClient backend = backend(settings, env, guarded);
         return new ManagedLlmClient(backend, settings);
     }
 
@@ -51,7 +58,8 @@ public final class LlmClients {
         return new ArrayList<>(names);
     }
 
-    private static LlmClient backend(LlmSettings settings, UnaryOperator<String> env) {
+    private static LlmClient backend(LlmSettings settings, UnaryOperator<String> env,
+            GuardedHttp guarded) {
         String name = settings.backend();
         for (LlmBackendProvider p : ServiceLoader.load(LlmBackendProvider.class)) {
             if (name.equals(p.name())) {
@@ -59,8 +67,8 @@ public final class LlmClients {
             }
         }
         return switch (name) {
-            case "openai" -> new OpenAiChatBackend(settings, env);
-            case "mlflow" -> new MlflowServingBackend(settings, env);
+            case "openai" -> new OpenAiChatBackend(settings, env, guarded);
+            case "mlflow" -> new MlflowServingBackend(settings, env, guarded);
             default -> throw unknown(name);
         };
     }

@@ -1,5 +1,6 @@
 package io.llmtestbed.ait.sdk.llm;
 
+import io.llmtestbed.ait.sdk.net.GuardedHttp;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -28,20 +29,22 @@ final class LlmHttp {
 
     private static final int EXCERPT = 300;
 
-    private final HttpClient client;
+    private final GuardedHttp http;
     private final Duration timeout;
     private final String describe;
 
-    LlmHttp(Duration timeout, String describe) {
+    /**
+     * @param guarded the egress-checked client to send through; null = one checking
+     *     {@link io.llmtestbed.ait.sdk.net.EgressPolicy#current()} with a connect timeout of
+     *     the smaller of {@code timeout} and 10 s
+     */
+    LlmHttp(Duration timeout, String describe, GuardedHttp guarded) {
         this.timeout = timeout;
         this.describe = describe;
-        Duration connect = timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout
-                : Duration.ofSeconds(10);
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connect)
-                .build();
+        Duration connect = timeout.compareTo(GuardedHttp.DEFAULT_CONNECT_TIMEOUT) < 0 ? timeout
+                : GuardedHttp.DEFAULT_CONNECT_TIMEOUT;
+        this.http = guarded != null ? guarded : GuardedHttp.builder().connectTimeout(connect)
+                .version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /**
@@ -67,13 +70,14 @@ final class LlmHttp {
     }
 
     /**
-     * The one place a backend's request leaves the process.
-     *
-     * LIMIT: the egress guard (net.GuardedHttp) is not wired yet; requests go out unchecked.
+     * The one place a backend's request leaves the process: through {@link GuardedHttp}, which
+     * checks the egress policy (an {@code EgressDeniedException} propagates unwrapped) and
+     * records the call in the egress audit.
      */
     private HttpResponse<byte[]> send(HttpRequest request, String purpose) {
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray(), purpose,
+                    DATA_KIND);
         } catch (HttpConnectTimeoutException e) {
             throw new LlmException(LlmException.Kind.CONNECTION, where(request.uri(), purpose)
                     + ": cannot connect within " + seconds(timeout) + " (" + e.getMessage()

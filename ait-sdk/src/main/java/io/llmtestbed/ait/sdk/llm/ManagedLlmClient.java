@@ -1,5 +1,6 @@
 package io.llmtestbed.ait.sdk.llm;
 
+import io.llmtestbed.ait.sdk.net.EgressDeniedException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -56,7 +57,14 @@ final class ManagedLlmClient implements LlmClient {
                 return hit.get().with(true, since(start), 0);
             }
         }
-        ChatResponse response = withRetries(request);
+        ChatResponse response;
+        try {
+            response = withRetries(request);
+        } catch (EgressDeniedException denied) {
+            // Counted, never retried or wrapped: the destination is not allowed.
+            accounting.recordFailure(request.purpose(), 0);
+            throw denied;
+        }
         Duration latency = since(start);
         accounting.recordCall(request.purpose(), response.usage(), response.attempts());
         LOG.debug("LLM call purpose {} model {}: {} ms, {} attempt(s), tokens {}+{}",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbed.ait.sdk.net.GuardedHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -42,7 +43,7 @@ final class MlflowServingBackend implements LlmClient {
     private final LlmHttp http;
     private final LlmAccounting accounting = new LlmAccounting();
 
-    MlflowServingBackend(LlmSettings settings, UnaryOperator<String> env) {
+    MlflowServingBackend(LlmSettings settings, UnaryOperator<String> env, GuardedHttp guarded) {
         this.settings = settings;
         String base = OpenAiChatBackend.stripSlash(
                 Backends.requireBaseUrl(settings, "http://127.0.0.1:5001"));
@@ -59,7 +60,7 @@ final class MlflowServingBackend implements LlmClient {
         this.column = settings.option("input_column", "inputs");
         this.outputField = settings.options().get("output_field");
         this.sendParams = !"false".equalsIgnoreCase(settings.option("send_params", "true"));
-        this.http = new LlmHttp(settings.timeout(), describe());
+        this.http = new LlmHttp(settings.timeout(), describe(), guarded);
     }
 
     @Override

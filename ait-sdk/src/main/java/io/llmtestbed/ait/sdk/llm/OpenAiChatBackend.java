@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmtestbed.ait.sdk.net.GuardedHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -27,13 +28,13 @@ final class OpenAiChatBackend implements LlmClient {
     private final LlmHttp http;
     private final LlmAccounting accounting = new LlmAccounting();
 
-    OpenAiChatBackend(LlmSettings settings, UnaryOperator<String> env) {
+    OpenAiChatBackend(LlmSettings settings, UnaryOperator<String> env, GuardedHttp guarded) {
         this.settings = settings;
         String base = Backends.requireBaseUrl(settings, "http://127.0.0.1:8000/v1");
         this.endpoint = Backends.uri(settings, stripSlash(base) + "/chat/completions");
         this.headers = new LinkedHashMap<>();
         Backends.apiKey(settings, env).ifPresent(k -> headers.put("Authorization", "Bearer " + k));
-        this.http = new LlmHttp(settings.timeout(), describe());
+        this.http = new LlmHttp(settings.timeout(), describe(), guarded);
     }
 
     @Override

@@ -43,7 +43,8 @@ class MlflowServingBackendTest {
         assertThat(server.calls()).singleElement().satisfies(c -> {
             assertThat(c.endpoint()).isEqualTo("invocations");
             assertThat(c.rawBody()).contains("\"dataframe_split\":{\"columns\":[\"inputs\"],"
-                    + "\"data\":[[\"日本の首都は？\"]]}", "\"params\":{\"temperature\":0.0}");
+                    + "\"data\":[[\"日本の首都は？\"]]}",
+                    "\"params\":{\"temperature\":0.0}");
         });
     }
 

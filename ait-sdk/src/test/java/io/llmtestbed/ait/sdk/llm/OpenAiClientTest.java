@@ -3,7 +3,12 @@ package io.llmtestbed.ait.sdk.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.llmtestbed.ait.sdk.net.EgressAudit;
+import io.llmtestbed.ait.sdk.net.EgressDeniedException;
+import io.llmtestbed.ait.sdk.net.EgressPolicy;
+import io.llmtestbed.ait.sdk.net.GuardedHttp;
 import io.llmtestbed.ait.sdk.testing.ScriptedLlmServer;
 import io.llmtestbed.ait.sdk.testing.ScriptedLlmServer.ChatCall;
 import java.time.Duration;
@@ -268,5 +273,44 @@ class OpenAiClientTest {
         assertThatThrownBy(() -> LlmClients.create(s)).isInstanceOf(LlmException.class)
                 .hasMessageContaining("baseUrl is required for backend openai (got null)")
                 .hasMessageContaining("http://127.0.0.1:8000/v1");
+    }
+
+    @Test
+    void should_propagate_egress_denial_unwrapped_without_sending_or_retrying() {
+        EgressAudit audit = new EgressAudit();
+        GuardedHttp guarded = GuardedHttp.builder().policy(EgressPolicy.parse("10.0.0.0/8"))
+                .audit(audit).build();
+
+        try (LlmClient client = LlmClients.create(settings().build(), name -> null, guarded)) {
+            EgressDeniedException e = catchThrowableOfType(EgressDeniedException.class,
+                    () -> client.chat(ask("private data")));
+
+            assertThat(e.purpose()).isEqualTo("test.ask");
+            assertThat(e.dataKind()).isEqualTo("llm prompt");
+            assertThat(e.getMessage()).contains("127.0.0.1").doesNotContain("private data");
+            assertThat(client.accounting().failures()).isEqualTo(1);
+            assertThat(client.accounting().retries()).isZero();
+        }
+        assertThat(server.requestCount()).as("requests that reached the server").isZero();
+        assertThat(audit.entries()).singleElement()
+                .satisfies(en -> assertThat(en.status()).isEqualTo(EgressAudit.DENIED));
+    }
+
+    @Test
+    void should_record_each_attempt_in_egress_audit_with_purpose() {
+        server.otherwise().failTimes(1, 500).reply("ok");
+        EgressAudit audit = new EgressAudit();
+        GuardedHttp guarded = GuardedHttp.builder().policy(EgressPolicy.parse("loopback"))
+                .audit(audit).build();
+
+        try (LlmClient client = LlmClients.create(settings().build(), name -> null, guarded)) {
+            client.chat(ask("x"));
+        }
+
+        assertThat(audit.entries()).extracting(EgressAudit.Entry::purpose,
+                EgressAudit.Entry::status).containsExactly(tuple("test.ask", 500),
+                tuple("test.ask", 200));
+        assertThat(audit.entries()).allSatisfy(en ->
+                assertThat(en.bytesSent()).isPositive());
     }
 }

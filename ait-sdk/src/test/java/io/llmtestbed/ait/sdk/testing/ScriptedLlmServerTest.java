@@ -67,7 +67,8 @@ class ScriptedLlmServerTest {
 
         assertThat(split.body()).isEqualTo("{\"predictions\":[\"scripted default reply\","
                 + "\"B!\"]}");
-        assertThat(inputs.body()).isEqualTo("{\"predictions\":[\"B!\",\"scripted default reply\"]}");
+        assertThat(inputs.body())
+                .isEqualTo("{\"predictions\":[\"B!\",\"scripted default reply\"]}");
         assertThat(server.calls()).hasSize(4);
         assertThat(server.requestCount()).isEqualTo(2);
     }
