@@ -1,0 +1,99 @@
+package io.llmtestbed.aits.robustness;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Answer text helpers: the normalisation (the same as the answer-accuracy AIT's
+ * {@code normalization=normalized}), correctness against the gold answer, and mapping an
+ * option label back through an option_order shuffle.
+ */
+final class Answers {
+  private static final Pattern LEADING_LABEL = Pattern.compile(
+      "^\\s*[(（]?([A-Ja-j1-9アイウエオカキクケコ])(?=[)）.．:：\\s]|$)");
+
+  private Answers() {}
+
+  /**
+   * NFKC; root-locale upper- then lower-case; Unicode punctuation (Pc, Pd, Ps, Pe, Pi, Pf, Po)
+   * removed; whitespace runs collapsed to one space; trimmed.
+   */
+  static String normalize(String text) {
+    String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT)
+        .toLowerCase(Locale.ROOT);
+    StringBuilder out = new StringBuilder(folded.length());
+    boolean pendingSpace = false;
+    for (int i = 0; i < folded.length(); ) {
+      int cp = folded.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
+        pendingSpace = out.length() > 0;
+      } else if (!isPunctuation(cp)) {
+        if (pendingSpace) {
+          out.append(' ');
+          pendingSpace = false;
+        }
+        out.appendCodePoint(cp);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isPunctuation(int cp) {
+    switch (Character.getType(cp)) {
+      case Character.CONNECTOR_PUNCTUATION:
+      case Character.DASH_PUNCTUATION:
+      case Character.START_PUNCTUATION:
+      case Character.END_PUNCTUATION:
+      case Character.INITIAL_QUOTE_PUNCTUATION:
+      case Character.FINAL_QUOTE_PUNCTUATION:
+      case Character.OTHER_PUNCTUATION:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Whether an answer is correct: equal to the gold answer after {@link #normalize}, or, when
+   * the gold answer is one option label ({@code B}, {@code 2}, {@code ア}), an answer that starts
+   * with that label ({@code B) Paris}). A null or blank gold answer is never matched.
+   */
+  static boolean correct(String answer, String gold) {
+    if (answer == null || gold == null) {
+      return false;
+    }
+    String g = normalize(gold);
+    if (g.isEmpty()) {
+      return false;
+    }
+    String a = normalize(answer);
+    return a.equals(g) || g.codePointCount(0, g.length()) == 1 && a.startsWith(g + " ");
+  }
+
+  /**
+   * The answer with a leading option label replaced by the label it had before the shuffle
+   * ({@code labelMap}: new label to original), so it can be compared with the unperturbed
+   * answer; unchanged when the map is empty or the answer starts with no mapped label.
+   */
+  static String mapBack(String answer, Map<String, String> labelMap) {
+    if (answer == null || labelMap.isEmpty()) {
+      return answer;
+    }
+    String nfkc = Normalizer.normalize(answer, Normalizer.Form.NFKC);
+    Matcher m = LEADING_LABEL.matcher(nfkc);
+    if (!m.find()) {
+      return answer;
+    }
+    String original = labelMap.get(m.group(1));
+    if (original == null) {
+      String upper = m.group(1).toUpperCase(Locale.ROOT);
+      original = labelMap.get(upper);
+    }
+    return original == null ? answer
+        : nfkc.substring(0, m.start(1)) + original + nfkc.substring(m.end(1));
+  }
+}
