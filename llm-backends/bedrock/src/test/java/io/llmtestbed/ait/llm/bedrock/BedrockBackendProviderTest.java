@@ -1,6 +1,7 @@
 package io.llmtestbed.ait.llm.bedrock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmtestbed.ait.sdk.llm.ChatMessage;
 import io.llmtestbed.ait.sdk.llm.ChatRequest;
@@ -8,6 +9,8 @@ import io.llmtestbed.ait.sdk.llm.ChatResponse;
 import io.llmtestbed.ait.sdk.llm.LlmClient;
 import io.llmtestbed.ait.sdk.llm.LlmClients;
 import io.llmtestbed.ait.sdk.llm.LlmSettings;
+import io.llmtestbed.ait.sdk.net.EgressDeniedException;
+import io.llmtestbed.ait.sdk.net.EgressPolicy;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,5 +60,21 @@ class BedrockBackendProviderTest {
             assertThat(client.accounting().promptTokens()).isEqualTo(9);
         }
         assertThat(server.calls()).hasSize(2);
+    }
+
+    @Test
+    void should_propagate_egress_refusal_unretried_when_policy_forbids_endpoint() {
+        LlmSettings settings = LlmSettings.builder().backend("bedrock").baseUrl(server.endpoint())
+                .model(BedrockClientTest.MODEL).option("region", "us-east-1").build();
+        ChatRequest r = ChatRequest.builder().purpose("safe.rate")
+                .message(ChatMessage.user("q")).build();
+
+        try (EgressPolicy.Scope scope = EgressPolicy.overrideCurrent(EgressPolicy.parse(
+                "10.0.0.0/8")); LlmClient client = LlmClients.create(settings)) {
+            assertThatThrownBy(() -> client.chat(r))
+                    .isExactlyInstanceOf(EgressDeniedException.class)
+                    .hasMessageContaining("LLM_TESTBED_EGRESS_ALLOW");
+        }
+        assertThat(server.calls()).isEmpty();
     }
 }

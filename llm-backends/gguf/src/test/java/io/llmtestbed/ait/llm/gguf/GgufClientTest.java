@@ -9,6 +9,7 @@ import io.llmtestbed.ait.sdk.llm.ChatResponse;
 import io.llmtestbed.ait.sdk.llm.LlmException;
 import io.llmtestbed.ait.sdk.llm.LlmSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -165,6 +166,21 @@ class GgufClientTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void should_raise_timeout_and_stay_usable_when_generation_outlasts_timeout() {
+        ChatRequest r = ask("slow").temperature(0.0).maxTokens(200).build();
+        try (GgufClient hasty = new GgufClient(settings(model).timeout(Duration.ofNanos(1))
+                .build())) {
+            assertThatThrownBy(() -> hasty.chat(r))
+                    .isInstanceOfSatisfying(LlmException.class, e -> assertThat(e.kind())
+                            .isEqualTo(LlmException.Kind.TIMEOUT))
+                    .hasMessageContaining("no end within the timeout of 0 ms");
+        }
+
+        assertThat(client.chat(ask("after").temperature(0.0).maxTokens(3).build()).usage()
+                .completionTokens()).as("the shared model after a cancelled call").isEqualTo(3);
     }
 
     @Test
