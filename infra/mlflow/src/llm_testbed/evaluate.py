@@ -36,6 +36,7 @@ import mlflow
 import pandas as pd
 from mlflow.models import EvaluationMetric
 
+from llm_testbed import egress
 from llm_testbed.datasets import dataset_digest, load_table
 from llm_testbed.metrics import (
     BUILTIN_METRICS,
@@ -153,6 +154,21 @@ def select_metrics(
     return None, [*working, *added, *extra_metrics], skipped
 
 
+# Every HTTP request of this process (MLflow tracking, artifact proxy, the pyfunc LLM model) is
+# checked against the egress allow-list and audited (docs/egress.md).
+egress.install_guard()
+
+EGRESS_PURPOSE = "mlflow.tracking"
+
+
+def check_tracking_egress() -> None:
+    """Raises :class:`egress.EgressDenied` when the MLflow tracking URI is an http(s) server the
+    egress allow-list does not allow; local stores (sqlite, file) send nothing."""
+    uri = mlflow.get_tracking_uri()
+    if uri.lower().startswith(("http://", "https://")):
+        egress.check(uri, EGRESS_PURPOSE, "evaluation run (tags, metrics, eval table)", -1)
+
+
 def run_evaluation(
     data: pd.DataFrame | str | Path,
     *,
@@ -178,8 +194,11 @@ def run_evaluation(
     ``testbed.model_id`` (default: run name, else model URI), ``testbed.dataset`` (default: the
     file stem, else ``"dataframe"``) and ``testbed.dataset_digest``; ``tags`` adds more.
     ``run_metrics`` are logged in the same run before evaluating, so a FINISHED run always has
-    them (a failed evaluation leaves the run FAILED).
+    them (a failed evaluation leaves the run FAILED). The run's outbound HTTP calls are logged
+    as artifact ``egress_audit.jsonl``; a tracking server the egress allow-list does not allow
+    raises :class:`egress.EgressDenied` (a ValueError) before anything is sent.
     """
+    check_tracking_egress()
     if (model_uri is None) == (predictions is None):
         raise ValueError(
             f"give exactly one of model_uri and predictions, found model_uri={model_uri!r}, "
@@ -229,8 +248,14 @@ def run_evaluation(
         TAG_NULL_TARGETS: str(null_targets),
         **(tags or {}),
     }
-    experiment = mlflow.set_experiment(experiment_name)
-    with mlflow.start_run(run_name=run_name, tags=run_tags) as run, warnings.catch_warnings():
+    audit_start = len(egress.audit().entries())
+    with egress.purpose(EGRESS_PURPOSE):
+        experiment = mlflow.set_experiment(experiment_name)
+    with (
+        egress.purpose(EGRESS_PURPOSE),
+        mlflow.start_run(run_name=run_name, tags=run_tags) as run,
+        warnings.catch_warnings(),
+    ):
         warnings.simplefilter("ignore", FutureWarning)
         if run_metrics:
             mlflow.log_metrics(dict(run_metrics))
@@ -244,6 +269,8 @@ def run_evaluation(
             evaluators="default",
             inference_params=dict(inference_params) if inference_params else None,
         )
+        # The calls up to here; logging this artifact is itself one more (not in the file).
+        mlflow.log_text(egress.audit().to_jsonl(since=audit_start), egress.AUDIT_FILE_NAME)
     return EvaluationOutcome(
         run_id=run.info.run_id,
         experiment_id=experiment.experiment_id,

@@ -7,6 +7,7 @@ config names (``api_key_env``). Loading a pyfunc model unpickles code: load only
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,13 @@ import pandas as pd
 import requests
 from mlflow.models import ModelSignature
 
+from llm_testbed import egress
+
+# Every HTTP request of a process that loads this model is checked against the egress
+# allow-list and audited (docs/egress.md).
+egress.install_guard()
+
+EGRESS_PURPOSE = "pyfunc_llm.chat"
 INPUT_COLUMN = "inputs"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _CONFIG_KEYS = (
@@ -238,11 +246,16 @@ class OpenAiChatModel(mlflow.pyfunc.PythonModel):
         session = self._session or requests.Session()
         attempts = config.max_retries + 1
         last = ""
+        # The size requests will send for json=body (same serializer settings).
+        nbytes = len(json.dumps(body, allow_nan=False).encode("utf-8"))
         for attempt in range(1, attempts + 1):
+            # EgressDenied (a ValueError) is not retried: the destination is not allowed.
+            egress.check(url, EGRESS_PURPOSE, "chat request JSON", nbytes)
             try:
-                response = session.post(
-                    url, json=body, headers=headers, timeout=config.timeout_seconds
-                )
+                with egress.purpose(EGRESS_PURPOSE):
+                    response = session.post(
+                        url, json=body, headers=headers, timeout=config.timeout_seconds
+                    )
             except (requests.Timeout, requests.ConnectionError) as e:
                 last = f"{type(e).__name__}: {e}"
             else:
