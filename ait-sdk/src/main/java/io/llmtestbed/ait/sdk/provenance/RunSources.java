@@ -2,7 +2,6 @@ package io.llmtestbed.ait.sdk.provenance;
 
 import io.llmtestbed.ait.sdk.mlflow.EvalTable;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
-import io.llmtestbed.ait.sdk.mlflow.TableFileRunSource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,13 +20,11 @@ public final class RunSources {
 
     /**
      * Records the run of {@code source}: the tracking URI (null for an exported directory or a
-     * table file), the experiment id and the run id.
+     * table file), the experiment id and the run id (a bare table file's run id is its file
+     * name without {@code .json}).
      */
     public static void record(Provenance provenance, MlflowRunSource source) {
         String uri = source.trackingServer().map(s -> s.uri().toString()).orElse(null);
-        if (source instanceof TableFileRunSource file) {
-            provenance.inputDigest("table file " + file.file(), file.file());
-        }
         provenance.mlflowRun(uri, source.run().experimentId(), source.run().runId());
     }
 

@@ -34,14 +34,20 @@ import picocli.CommandLine.Spec;
  * Runs an AIT on this machine the way Qunomon runs it, without Qunomon.
  *
  * <p>Under {@code --root} (default {@code .testbed/qai}) it copies each inventory file to
- * {@code {root}/inventory/{name}/{file}} (several files: {@code {root}/inventory/{name}/{index}/
- * {file}}), writes {@code {root}/mnt/ip/job_args/{job}/{run}/ait.input.json} with
+ * {@code {root}/inventory/{job}/{run}/{name}/{file}} (several files: {@code .../{name}/{index}/
+ * {file}}; one directory per run, so that a later run never replaces the inventory an earlier
+ * run's {@code provenance.json} names), writes {@code {root}/mnt/ip/job_args/{job}/{run}/ait.input.json} with
  * {@code testbed_mount_volume_path = {root}/mnt}, starts the AIT in a new JVM with that
  * directory as its one argument, and reads {@code {root}/mnt/ip/job_result/{job}/{run}/
  * ait.output.json}. Job and run ids count up under the root unless given.
  *
  * <p>Exit status: 0 when the AIT reported a Result, 1 when it reported an Error, 2 for a usage
  * error, 3 when the AIT wrote no readable output (the platform would mark the run ERR).
+ *
+ * <p>{@code --rerun provenance.json [--out DIR]} re-runs a recorded run instead (see
+ * {@link Rerun}): exit status 0 when every measure is identical, 4 when results differ, 5 when
+ * an input changed, 2 for a usage error. {@code --inventory}, {@code --param}, {@code --jar},
+ * {@code --main-class} and {@code --classpath} then override the recorded values.
  */
 @Command(name = "ait-local-run", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run an AIT locally with the platform's directory layout and print its"
@@ -86,6 +92,16 @@ public final class LocalRunner implements Callable<Integer> {
 
     @Option(names = "--run", description = "run id (default: next free under the root)")
     private Integer run;
+
+    @Option(names = "--rerun", paramLabel = "PROVENANCE",
+            description = "re-run the run recorded in this provenance.json and compare its"
+                    + " measures (exit 0 identical, 4 different, 5 input changed)")
+    private Path rerun;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "with --rerun: root of the re-run's layout (default: ${DEFAULT-VALUE})",
+            defaultValue = ".testbed/rerun")
+    private Path out;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600",
             description = "stop the AIT after this many seconds (default: ${DEFAULT-VALUE})")
@@ -139,6 +155,9 @@ public final class LocalRunner implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rerun != null) {
+            return rerun();
+        }
         Request request;
         try {
             request = new Request(jar, mainClass, classpath, pairsToPaths(inventories),
@@ -158,6 +177,21 @@ public final class LocalRunner implements Callable<Integer> {
             return EXIT_NO_OUTPUT;
         }
         return result.succeeded() ? 0 : EXIT_AIT_ERROR;
+    }
+
+    private int rerun() throws IOException, InterruptedException {
+        Rerun.Result result;
+        try {
+            Rerun.Options options = new Rerun.Options(jar, mainClass, classpath,
+                    pairsToPaths(inventories), pairsToMap(params), out,
+                    Duration.ofSeconds(timeoutSeconds));
+            result = Rerun.rerun(rerun, options);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("ait-local-run --rerun: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+        Rerun.print(result, rerun, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        return result.exitStatus();
     }
 
     /** The usage error for the first inventory path that does not exist, or null. */
@@ -220,7 +254,9 @@ public final class LocalRunner implements Callable<Integer> {
         input.put("job_id", jobId);
         ArrayNode invs = input.putArray("Inventories");
         for (Map.Entry<String, List<Path>> e : r.inventories().entrySet()) {
-            List<Path> copied = copyInventory(r.root(), e.getKey(), e.getValue());
+            List<Path> copied = copyInventory(r.root().resolve("inventory")
+                    .resolve(String.valueOf(jobId)).resolve(String.valueOf(runId)), e.getKey(),
+                    e.getValue());
             ObjectNode n = invs.addObject().put("Name", e.getKey());
             if (copied.size() == 1) {
                 n.put("Value", copied.get(0).toString());
@@ -285,9 +321,9 @@ public final class LocalRunner implements Callable<Integer> {
         return root.resolve("logs").resolve(job + "-" + run);
     }
 
-    private static List<Path> copyInventory(Path root, String name, List<Path> sources)
+    private static List<Path> copyInventory(Path runInventories, String name, List<Path> sources)
             throws IOException {
-        Path base = root.resolve("inventory").resolve(name);
+        Path base = runInventories.resolve(name);
         deleteTree(base);
         List<Path> copied = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {

@@ -70,7 +70,7 @@ class ManifestJsonTest {
         Manifest m = fullManifest();
 
         assertThat(m.downloads()).extracting(Download::name)
-                .containsExactly("Log", "per_row_scores");
+                .containsExactly("Log", "Provenance", "EgressAudit", "per_row_scores");
         assertThat(m.downloads().get(0).description()).isEqualTo("AIT実行ログ");
     }
 

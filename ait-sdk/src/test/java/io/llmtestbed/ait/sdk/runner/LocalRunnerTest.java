@@ -40,12 +40,13 @@ class LocalRunnerTest {
         assertThat(r.succeeded()).as(r.stderr()).isTrue();
         assertThat(r.measures()).containsExactly(new OutputEntry("accuracy", "0.75"),
                 new OutputEntry("passed", "1"), new OutputEntry("row_correct", "1,1,1,0"));
-        assertThat(root.resolve("inventory/answers/answers.csv")).hasSameTextualContentAs(csv());
+        assertThat(root.resolve("inventory/1/1/answers/answers.csv")).hasSameTextualContentAs(csv());
         assertThat(r.inputDir()).isEqualTo(root.resolve("mnt/ip/job_args/1/1"));
         assertThat(Files.readString(r.inputDir().resolve("ait.input.json")))
                 .contains("\"testbed_mount_volume_path\": \"" + root.resolve("mnt") + "\"")
-                .contains("\"Value\": \"" + root.resolve("inventory/answers/answers.csv") + "\"");
-        assertThat(r.downloads()).extracting(OutputEntry::name).containsExactly("rows", "Log");
+                .contains("\"Value\": \"" + root.resolve("inventory/1/1/answers/answers.csv") + "\"");
+        assertThat(r.downloads()).extracting(OutputEntry::name).containsExactly("rows", "Log",
+                "Provenance", "EgressAudit");
         assertThat(r.resources()).singleElement().extracting(OutputEntry::value)
                 .isEqualTo(root.resolve("mnt/ip/job_result/1/1/resources/summary_table/"
                         + "summary.csv").toString());
@@ -86,8 +87,8 @@ class LocalRunnerTest {
         LocalRun r = LocalRunner.run(LocalRunner.Request.mainClass(SampleAit.class.getName(),
                 Map.of("answers", List.of(a, b)), Map.of(), root));
 
-        assertThat(root.resolve("inventory/answers/0/answers.csv")).exists();
-        assertThat(root.resolve("inventory/answers/1/b.csv")).exists();
+        assertThat(root.resolve("inventory/1/1/answers/0/answers.csv")).exists();
+        assertThat(root.resolve("inventory/1/1/answers/1/b.csv")).exists();
         assertThat(r.errorCode()).hasValue("E102");
         assertThat(r.errorDetail()).get().asString()
                 .contains("inventory 'answers' has 2 files");
