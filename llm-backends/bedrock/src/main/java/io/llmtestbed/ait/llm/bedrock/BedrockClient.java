@@ -57,7 +57,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.TokenUsage;
  * interface endpoint {@code https://vpce-...bedrock-runtime.us-east-1.vpce.amazonaws.com});
  * option {@code region} (else the AWS default chain: {@code AWS_REGION}, the profile);
  * option {@code profile} (credentials and region of that profile in {@code ~/.aws}; else the
- * default credential chain: environment, system properties, profile, container, instance).
+ * default credential chain: system properties, environment, profile, container, instance).
  * Keys are never settings.
  *
  * <p>Mapping: system messages become the Converse {@code system} blocks, user and assistant
@@ -173,6 +173,8 @@ public final class BedrockClient implements LlmClient {
         if (r.stop() != null && !r.stop().isEmpty()) {
             config.stopSequences(r.stop());
         }
+        // LIMIT: Converse has no seed parameter, so a request's seed is not sent; answers at a
+        // temperature above 0 are not reproducible on Bedrock.
         ConverseRequest.Builder b = ConverseRequest.builder().modelId(modelId).messages(messages)
                 .inferenceConfig(config.build())
                 .overrideConfiguration(AwsRequestOverrideConfiguration.builder()
@@ -353,6 +355,8 @@ public final class BedrockClient implements LlmClient {
                     return r;
                 }
             }
+            // LIMIT: the AWS SDK's own region and credential lookups (instance metadata, profile
+            // files) do not pass the egress policy; they carry no prompt data.
             return DefaultAwsRegionProviderChain.builder().build().getRegion();
         } catch (SdkClientException e) {
             throw new LlmException(Kind.CONFIGURATION, "the bedrock backend has no AWS region:"
@@ -363,8 +367,9 @@ public final class BedrockClient implements LlmClient {
     }
 
     private static AwsCredentialsProvider credentials(String profile) {
-        // LIMIT: SSO profiles and role assumption need the AWS SDK modules sso/sts, which this
-        // module does not bring; static keys, environment, instance and container roles work.
+        // LIMIT: SSO profiles, role assumption and web identity need the AWS SDK modules sso/sts,
+        // which this module does not bring; static keys, environment, instance and container
+        // roles work.
         return profile == null ? DefaultCredentialsProvider.builder().build()
                 : ProfileCredentialsProvider.create(profile);
     }

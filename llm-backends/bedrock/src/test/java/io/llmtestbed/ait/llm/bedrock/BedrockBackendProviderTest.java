@@ -69,11 +69,14 @@ class BedrockBackendProviderTest {
         ChatRequest r = ChatRequest.builder().purpose("safe.rate")
                 .message(ChatMessage.user("q")).build();
 
-        try (EgressPolicy.Scope scope = EgressPolicy.overrideCurrent(EgressPolicy.parse(
-                "10.0.0.0/8")); LlmClient client = LlmClients.create(settings)) {
+        EgressPolicy.Scope scope = EgressPolicy.overrideCurrent(EgressPolicy.parse(
+                "10.0.0.0/8"));
+        try (LlmClient client = LlmClients.create(settings)) {
             assertThatThrownBy(() -> client.chat(r))
                     .isExactlyInstanceOf(EgressDeniedException.class)
                     .hasMessageContaining("LLM_TESTBED_EGRESS_ALLOW");
+        } finally {
+            scope.close();
         }
         assertThat(server.calls()).isEmpty();
     }

@@ -33,6 +33,8 @@ public record GgufOptions(Path modelPath, int contextSize, int threads, int defa
      * Generative architectures of the llama.cpp build bundled in de.kherud:llama 4.2.0 (b4916).
      * Newer ones (e.g. qwen3, llama4) need a newer binding.
      */
+    // LIMIT: a fixed list for the bundled llama.cpp build; a newer binding needs it updated
+    // (allow_unknown_architecture=true lets llama.cpp decide meanwhile).
     public static final Set<String> CHAT_ARCHITECTURES = Set.of("llama", "deci", "falcon",
             "grok", "gpt2", "gptj", "gptneox", "mpt", "baichuan", "starcoder", "refact", "bloom",
             "stablelm", "qwen", "qwen2", "qwen2moe", "qwen2vl", "phi2", "phi3", "phimoe",

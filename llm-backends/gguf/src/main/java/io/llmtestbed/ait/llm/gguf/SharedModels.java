@@ -79,6 +79,8 @@ final class SharedModels {
 
     private static LlamaModel load(Key key, GgufFile header) {
         prepareNative();
+        // LIMIT: CPU only: the natives in de.kherud:llama 4.2.0 are built without GPU support,
+        // so no layer is offloaded; a large model generates slowly.
         ModelParameters p = new ModelParameters().setModel(key.file().toString())
                 .setCtxSize(key.contextSize()).setThreads(key.threads())
                 .setThreadsBatch(key.threads()).disableLog();

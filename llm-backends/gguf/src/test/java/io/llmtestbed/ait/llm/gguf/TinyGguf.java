@@ -23,7 +23,7 @@ import java.util.Random;
  * weights. It is not a trained model: its text is gibberish made of a small English word list.
  *
  * <p>Shape: 2 layers, 64-wide embeddings, 4 heads, feed-forward 128, context 256, F32 tensors,
- * about 0.6 MB. Vocabulary (SentencePiece, {@code tokenizer.ggml.model = llama}): {@code <unk>},
+ * about 0.5 MB. Vocabulary (SentencePiece, {@code tokenizer.ggml.model = llama}): {@code <unk>},
  * {@code <s>}, {@code </s>}, the 256 byte tokens, the letters and {@link #WORDS} (each with a
  * leading {@code ▁}). Only word tokens get non-zero output weights, so generated text is words
  * separated by spaces, e.g. {@code " mat river cold the"}; end-of-sequence is never likely, so a
