@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 final class NumberFormat implements Perturbation {
   private static final Pattern NUMBER = Pattern.compile(
-      "(?<![\\w.,])(\\d{1,3}(?:,\\d{3})+|\\d+)(?![\\w]|[.,]\\d)");
+      "(?<![\\w.,０-９〇一二三四五六七八九十百千万億兆])(\\d{1,3}(?:,\\d{3})+|\\d+)"
+      + "(?![\\w０-９〇一二三四五六七八九十百千万億兆]|[.,，]\\d)");
 
   @Override
   public String name() {

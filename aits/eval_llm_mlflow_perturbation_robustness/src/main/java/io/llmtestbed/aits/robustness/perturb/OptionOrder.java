@@ -24,13 +24,13 @@ final class OptionOrder implements Perturbation {
   private static final String[] FAMILIES = {"ABCDEFGHIJ", "abcdefghij", "123456789",
       "アイウエオカキクケコ"};
   private static final Pattern LINE = Pattern.compile(
-      "^(\\s*)([(（]?)([A-Ja-j1-9アイウエオカキクケコ])([)）.．:：])[ \\t　]*(\\S.*)$");
+      "^(\\s*)([(（]?)([A-Ja-j1-9アイウエオカキクケコ])([)）.．:：])([ \\t　]*)(\\S.*)$");
 
   /** One option line. */
   record Option(int line, String indent, String open, String label, String close,
-      String text) {
+      String separator, String text) {
     String render(String withText) {
-      return indent + open + label + close + " " + withText;
+      return indent + open + label + close + separator + withText;
     }
   }
 
@@ -61,7 +61,7 @@ final class OptionOrder implements Perturbation {
     for (int i = 0; i < lines.length; i++) {
       Matcher m = LINE.matcher(lines[i]);
       Option o = m.matches() ? new Option(i, m.group(1), m.group(2), m.group(3), m.group(4),
-          m.group(5)) : null;
+          m.group(5), m.group(6)) : null;
       boolean continues = o != null && family != null && !run.isEmpty()
           && family.indexOf(o.label()) == run.size()
           && o.close().equals(run.get(0).close()) && o.open().equals(run.get(0).open());
