@@ -49,6 +49,13 @@ public final class Digests {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    /** The SHA-256 of bytes, lower-case hex. */
+    public static String sha256Bytes(byte[] bytes) {
+        MessageDigest md = newDigest();
+        md.update(bytes);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     private static String file(Path file) throws IOException {
         MessageDigest md = newDigest();
         update(md, file);
