@@ -65,6 +65,16 @@ class GgufClientTest {
     }
 
     @Test
+    void should_answer_differently_when_prompt_differs() {
+        Set<String> answers = new HashSet<>();
+        for (String q : List.of("What is 2+2?", "What is 2 + 2?", "２＋２は？", "Name a color.")) {
+            answers.add(client.chat(ask(q).temperature(0.0).maxTokens(6).build()).text());
+        }
+
+        assertThat(answers).as("greedy answers of four prompts").hasSizeGreaterThan(1);
+    }
+
+    @Test
     void should_stop_at_token_limit_and_say_length_when_max_tokens_is_reached() {
         ChatResponse r = client.chat(ask("hello").temperature(0.0).maxTokens(5).build());
 
