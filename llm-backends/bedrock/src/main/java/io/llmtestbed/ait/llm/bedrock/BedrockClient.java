@@ -98,7 +98,7 @@ public final class BedrockClient implements LlmClient {
         Region r = region(settings, profile);
         this.region = r.id();
         URI override = endpoint(settings.baseUrl());
-        this.endpoint = override == null ? "default" : override.toString();
+        this.endpoint = override == null ? "regional" : override.toString();
         BedrockRuntimeClientBuilder b = BedrockRuntimeClient.builder().region(r)
                 .credentialsProvider(credentials != null ? credentials : credentials(profile))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -326,6 +326,10 @@ public final class BedrockClient implements LlmClient {
         return false;
     }
 
+    /**
+     * {@code bedrock region=<r> endpoint=<override or "regional"> model=<id>} and the profile's
+     * name when one is set; never keys.
+     */
     @Override
     public String describe() {
         return "bedrock region=" + region + " endpoint=" + endpoint + " model=" + model

@@ -274,6 +274,18 @@ class BedrockClientTest {
     }
 
     @Test
+    void should_describe_regional_endpoint_and_profile_when_no_override_is_set() {
+        LlmSettings s = LlmSettings.builder().backend("bedrock").model(MODEL)
+                .option("region", "ap-northeast-1").option("profile", "eval").build();
+        try (BedrockClient c = new BedrockClient(s, StaticCredentialsProvider.create(
+                AwsBasicCredentials.create("AKIDTEST", "not-a-secret")), EgressPolicy::defaults,
+                audit)) {
+            assertThat(c.describe()).isEqualTo("bedrock region=ap-northeast-1 endpoint=regional"
+                    + " model=" + MODEL + " profile=eval").doesNotContain("not-a-secret");
+        }
+    }
+
+    @Test
     void should_translate_stop_reasons_when_converse_names_them() {
         assertThat(BedrockClient.finishReason("end_turn")).isEqualTo("stop");
         assertThat(BedrockClient.finishReason("stop_sequence")).isEqualTo("stop");
