@@ -514,6 +514,8 @@ def install_guard() -> None:
     every hop is checked. Denied calls are recorded with status 0 and raise
     :class:`EgressDenied` before a connection is made.
     """
+    # LIMIT: only urllib3 is guarded; code using raw sockets, http.client or another HTTP
+    # library is not. tests/test_egress.py fails when a module of this package imports one.
     global _guard_installed
     with _guard_lock:
         if _guard_installed:

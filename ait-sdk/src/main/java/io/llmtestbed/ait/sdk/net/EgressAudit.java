@@ -38,6 +38,8 @@ public final class EgressAudit {
   private static final EgressAudit GLOBAL = new EgressAudit();
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  // LIMIT: entries are kept in memory until written (about 100 bytes each); a run with millions
+  // of calls would need a streaming sink.
   private final List<Entry> entries = new ArrayList<>();
 
   /**

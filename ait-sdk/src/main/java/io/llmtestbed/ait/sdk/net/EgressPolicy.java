@@ -281,6 +281,9 @@ public final class EgressPolicy {
     if (!literal && allowedByName(host)) {
       return;
     }
+    // LIMIT: the name is resolved here and again by the HTTP client when it connects; a DNS
+    // answer that changes in between (rebinding) is not caught. Pinning the checked address
+    // would need a custom socket layer that java.net.http does not offer.
     List<InetAddress> addresses;
     try {
       addresses = literal ? List.of(InetAddress.getByName(host)) : resolver.resolve(host);

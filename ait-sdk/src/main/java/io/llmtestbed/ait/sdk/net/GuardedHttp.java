@@ -100,6 +100,7 @@ public final class GuardedHttp {
    */
   public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler, String purpose,
       String dataKind) throws IOException, InterruptedException {
+    // LIMIT: no sendAsync; callers needing parallel calls use threads (the LLM client does).
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(purpose, "purpose");
