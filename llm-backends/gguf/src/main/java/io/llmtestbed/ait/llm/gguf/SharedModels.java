@@ -106,13 +106,17 @@ final class SharedModels {
                     + " not fit in memory. Fix: check the file (sha256 against its source),"
                     + " convert it with a llama.cpp of that era, or use a smaller quantization",
                     e);
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) {
+            // The binding's static initialiser fails with ExceptionInInitializerError first,
+            // NoClassDefFoundError afterwards; both are LinkageErrors.
+            Throwable root = e.getCause() != null ? e.getCause() : e;
             throw GgufFile.config("the llama.cpp native library of de.kherud:llama 4.2.0 could"
                     + " not be loaded on " + System.getProperty("os.name") + "/"
-                    + System.getProperty("os.arch") + ": " + e.getMessage() + ". Fix: run on"
-                    + " Linux x86_64/aarch64, macOS or Windows with glibc 2.17+, or set"
-                    + " -Dde.kherud.llama.lib.path to a directory holding a libjllama built for"
-                    + " this machine", null);
+                    + System.getProperty("os.arch") + ": " + root + ". It links libgomp.so.1"
+                    + " and libstdc++.so.6 (the binding prints the missing one on stderr). Fix:"
+                    + " install them (Debian/Ubuntu: apt-get install libgomp1 libstdc++6), or"
+                    + " set -Dde.kherud.llama.lib.path to a directory holding a libjllama built"
+                    + " for this machine", e);
         }
     }
 
