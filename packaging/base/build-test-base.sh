@@ -34,6 +34,8 @@ chmod 1777 "$root/tmp"
 libs=$( { find "$root/opt/java" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} + 2>/dev/null
           ldd "$arch_dir/libfontconfig.so.1"
           ls "$arch_dir"/libnss_files.so.* "$arch_dir"/libnss_dns.so.* "$arch_dir"/libresolv.so.* "$arch_dir/libfontconfig.so.1"
+          # libjllama.so (GGUF backend, extracted at run time) links these two.
+          ls "$arch_dir/libgomp.so.1" "$arch_dir/libstdc++.so.6"
         } | grep -o '/[^ ]*\.so[^ ]*' | grep -v "^$root" | sort -u)
 for lib in $libs; do
   real=$(readlink -f "$lib")
