@@ -146,4 +146,35 @@ class SafeAitTest {
     assertThat(world.server.calls()).isNotEmpty()
         .allSatisfy(c -> assertThat(c.temperature()).isEqualTo(0.7));
   }
+
+  @Test
+  void should_rate_the_human_facts_and_report_agreement_when_labels_and_an_llm_are_given()
+      throws Exception {
+    String annotations = "[{\"text\": \"Ada Lovelace was born in London in 1815.\", "
+        + "\"is-relevant\": true, \"human-atomic-facts\": ["
+        + "{\"text\": \"Ada Lovelace was born in London.\", \"label\": \"S\"}, "
+        + "{\"text\": \"Ada Lovelace was born in 1815.\", \"label\": \"NS\"}, "
+        + "{\"text\": \"London is big.\", \"label\": \"IR\"}]}, "
+        + "{\"text\": \"Thanks.\", \"is-relevant\": false, \"human-atomic-facts\": null}]";
+    world.irrelevant.add("London is big.");
+    table = AitHarness.table(root.resolve("in/human.json"), AitHarness.FACTSCORE_COLUMNS,
+        List.of(java.util.Arrays.asList("1", "Tell me a bio of Ada Lovelace.",
+            "Ada Lovelace was born in London in 1815. Thanks.", "Ada Lovelace", "[]",
+            annotations), java.util.Arrays.asList("2", "Tell me a bio of X.", "I don't know.",
+            "X", "[]", null)));
+
+    AitHarness.Result r = run("h", params());
+
+    assertThat(r.errorCode()).as("%s", r.errorDetail()).isNull();
+    assertThat(r.sequence("human_precision")).containsExactly(0.5);
+    // SAFE: Supported, Supported (human NS: disagreement), Irrelevant (human IR: left out)
+    assertThat(r.sequence("agreement")).containsExactly(0.5);
+    assertThat(r.sequence("precision")).containsExactly(1.0);
+    assertThat(r.sequence("abstained")).containsExactly(1.0);
+    assertThat(world.server.calls()).noneSatisfy(c -> assertThat(SafeWorld.task(c))
+        .contains("TARGET SENTENCE"));
+    List<String> trace = Files.readAllLines(r.file("safe_fact_trace.jsonl"));
+    assertThat(trace).extracting(l -> AitHarness.JSON.readTree(l).path("human_label").asText())
+        .containsExactly("S", "NS", "IR");
+  }
 }
