@@ -115,6 +115,80 @@ def test_should_map_every_ait_measure_exactly_once_when_manifests_change() -> No
     assert any("{" in r["measures"] for r in DATA.ait_rows())
 
 
+def test_should_list_ten_aisi_perspectives_in_order_when_data_is_read() -> None:
+    perspectives = DATA.aisi["perspectives"]
+    assert [p["order"] for p in perspectives] == list(range(1, 11))
+    assert [p["id"] for p in perspectives] == [f"AISI-P{i:02d}" for i in range(1, 11)]
+    assert perspectives[1]["name"] == "偽誤情報の出力・誘導の防止"
+    assert perspectives[7]["englishName"] == "Robustness"
+    for p in perspectives:
+        assert p["idIsProjectLabel"] is True and p["name"] and p["englishName"], p["id"]
+        assert p["status"] in DATA.aisi["meta"]["statusLegend"], p["id"]
+
+
+def test_should_name_known_parent_when_iso_subcharacteristic_is_listed() -> None:
+    entries = {c["id"]: c for c in DATA.iso["characteristics"]}
+    legend = set(DATA.iso["meta"]["statusLegend"])
+    problems = []
+    for c in entries.values():
+        if not (c["idIsProjectLabel"] and c["name"] and c["nameJa"]):
+            problems.append(f"{c['id']}: needs idIsProjectLabel, name and nameJa")
+        if c["status"] not in legend:
+            problems.append(f"{c['id']}: status {c['status']!r} not in {sorted(legend)}")
+        if c["kind"] == "subcharacteristic":
+            parent = entries.get(c.get("parent", ""))
+            if parent is None or parent["kind"] != "characteristic":
+                problems.append(f"{c['id']}: parent {c.get('parent')!r} is no characteristic")
+            elif parent["model"] != c["model"]:
+                problems.append(f"{c['id']}: parent {parent['id']} is in another model")
+    assert problems == []
+    added = {c["name"] for c in entries.values() if c["change"] == "new"}
+    assert {"Robustness", "Intervenability", "Functional adaptability"} <= added
+    assert entries["ISO25059-PQ-FS-FC"]["change"] == "modified"
+
+
+def _framework_problems(label: str, row: dict[str, Any], key: str, known: set[str]) -> list[str]:
+    entry = row.get(key)
+    if not isinstance(entry, dict) or not isinstance(entry.get("ids"), list):
+        return [f"{label}: needs '{key}': {{ids, rationale, rationaleJa}} or {{ids: [], none}}"]
+    problems = [f"{label}: unknown {key} id {i!r}" for i in entry["ids"] if i not in known]
+    fields = ("rationale", "rationaleJa") if entry["ids"] else ("none", "noneJa")
+    for field in fields:
+        if not entry.get(field) or "\n" in entry[field]:
+            problems.append(f"{label}: {key}.{field} must be one non-empty line")
+    return problems
+
+
+def test_should_map_every_ait_measure_to_aiqm_aisi_and_iso_when_manifests_change() -> None:
+    known = {
+        "aisi": {p["id"] for p in DATA.aisi["perspectives"]},
+        "iso25059": {c["id"] for c in DATA.iso["characteristics"]},
+    }
+    problems = []
+    for ait, manifest in gr.ait_manifests(REPO).items():
+        rows = [r for r in DATA.ait_rows() if r["source"] == f"ait:{ait}"]
+        covered = {n for r in rows for n in gr.expand_measures(r["measures"])}
+        for measure in (m["name"] for m in manifest["report"]["measures"]):
+            if measure not in covered:
+                problems.append(f"{ait}: measure {measure} has no mapping row")
+        for row in rows:
+            label = f"{ait}: {row['measures']}"
+            if not row["aiqm"] and not row.get("none"):
+                problems.append(f"{label}: no AIQM characteristic and no 'none' reason")
+            for key in gr.FRAMEWORK_KEYS:
+                problems += _framework_problems(label, row, key, known[key])
+    assert problems == []
+
+
+def test_should_show_aisi_and_iso_columns_when_ait_table_is_rendered() -> None:
+    table = gr.table_ait_vs_guideline(DATA)
+    header = table.splitlines()[0]
+    assert "AISI 評価観点 (本PJラベル)" in header and "ISO/IEC 25059 (本PJラベル)" in header
+    exact = next(line for line in table.splitlines() if "`exact_match`," in line)
+    assert "ISO25059-PQ-FS-FC 機能正確性 (Functional correctness)" in exact
+    assert "なし — 参照解答との一致はタスク性能" in exact
+
+
 def test_should_match_manifest_quality_url_when_ait_is_listed() -> None:
     meta = DATA.aiqm["meta"]
     by_id = {c["id"]: c for c in DATA.aiqm["characteristics"]}
@@ -644,6 +718,8 @@ def test_should_name_drifted_table_when_mapping_changes(tmp_path: Path) -> None:
     for relative in (
         gr.AIQM_FILE,
         gr.GENAI_FILE,
+        gr.AISI_FILE,
+        gr.ISO_FILE,
         gr.MAPPING_FILE,
         gr.MLFLOW_REPORT,
         gr.GUIDELINE_REPORT,

@@ -2,6 +2,8 @@
 
 Sources: ``guideline/data/aiqm-3rd-edition.json`` (AIQM 3rd edition), ``guideline/data/
 genai-qm-1st-edition.json`` (GenAI QM guideline components, project labels),
+``guideline/data/aisi-evaluation-perspectives.json`` (AISI's ten evaluation perspectives),
+``guideline/data/iso-iec-25059.json`` (ISO/IEC 25059 characteristics),
 ``guideline/mapping.json`` (metric or measure -> characteristics, level, rationale),
 ``aits/*/ait.manifest.json`` and, for the default metrics per model type and the inventory of
 built-ins, the MLflow installed in this interpreter.
@@ -29,6 +31,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[4]
 AIQM_FILE = Path("guideline/data/aiqm-3rd-edition.json")
 GENAI_FILE = Path("guideline/data/genai-qm-1st-edition.json")
+AISI_FILE = Path("guideline/data/aisi-evaluation-perspectives.json")
+ISO_FILE = Path("guideline/data/iso-iec-25059.json")
+FRAMEWORK_KEYS = ("aisi", "iso25059")
 MAPPING_FILE = Path("guideline/mapping.json")
 MLFLOW_REPORT = Path("docs/mlflow-llm-evaluation.ja.md")
 GUIDELINE_REPORT = Path("docs/metrics-vs-guideline.ja.md")
@@ -169,6 +174,8 @@ class Data:
     genai: dict[str, Any]
     mapping: dict[str, Any]
     manifests: dict[str, dict[str, Any]]
+    aisi: dict[str, Any]
+    iso: dict[str, Any]
 
     @classmethod
     def load(cls, repo: Path = REPO) -> Data:
@@ -177,7 +184,16 @@ class Data:
             load_json(repo, GENAI_FILE),
             load_json(repo, MAPPING_FILE),
             ait_manifests(repo),
+            load_json(repo, AISI_FILE),
+            load_json(repo, ISO_FILE),
         )
+
+    def framework_names(self, key: str) -> dict[str, str]:
+        """Project label -> display name for ``aisi`` (Japanese name) or ``iso25059`` (English
+        name and this project's Japanese rendering)."""
+        if key == "aisi":
+            return {p["id"]: p["name"] for p in self.aisi["perspectives"]}
+        return {c["id"]: f"{c['nameJa']} ({c['name']})" for c in self.iso["characteristics"]}
 
     def characteristic_names(self) -> dict[str, str]:
         """Known characteristic id -> display name (AIQM ids and GenAI project labels)."""
@@ -205,6 +221,16 @@ def _level(row: Mapping[str, Any]) -> str:
 
 def _ids(row: Mapping[str, Any], key: str) -> str:
     return ", ".join(row[key]) if row[key] else "—"
+
+
+def _framework(row: Mapping[str, Any], key: str, data: Data) -> str:
+    """An AISI or ISO/IEC 25059 cell: ids with names and the rationale, or なし and the reason."""
+    entry = row.get(key) or {}
+    if not entry.get("ids"):
+        return "なし — " + entry.get("noneJa", "(理由なし)")
+    names = data.framework_names(key)
+    ids = ", ".join(f"{i} {names.get(i, '?')}" for i in entry["ids"])
+    return f"{ids} — {entry.get('rationaleJa', '')}"
 
 
 def table_model_types(data: Data) -> str:
@@ -317,6 +343,8 @@ def table_ait_vs_guideline(data: Data) -> str:
             _level_ids(r),
             _level(r),
             r["rationaleJa"],
+            _framework(r, "aisi", data),
+            _framework(r, "iso25059", data),
         )
         for r in data.ait_rows()
     ]
@@ -328,6 +356,8 @@ def table_ait_vs_guideline(data: Data) -> str:
         "レベル ID",
         "示しうるレベル",
         "根拠",
+        "AISI 評価観点 (本PJラベル)",
+        "ISO/IEC 25059 (本PJラベル)",
     ]
     return markdown_table(header, rows)
 
