@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -109,7 +110,7 @@ public final class GuardedHttp {
     for (int hop = 0; ; hop++) {
       check(p, current, purpose, dataKind);
       boolean mayFollow = hop < maxRedirects;
-      HttpResponse<T> response = exchange(current, handler, purpose, true);
+      HttpResponse<T> response = exchange(current, handler, purpose);
       if (!isRedirect(response.statusCode(), response.headers())) {
         return response;
       }
@@ -133,34 +134,32 @@ public final class GuardedHttp {
     }
   }
 
+  /** One exchange, audited when its body ends; a followable redirect's body is discarded. */
   private <T> HttpResponse<T> exchange(HttpRequest request, BodyHandler<T> handler,
-      String purpose, boolean discardRedirects) throws IOException, InterruptedException {
+      String purpose) throws IOException, InterruptedException {
     Instant start = Instant.now();
     String host = EgressPolicy.normalizeHost(request.uri().getHost());
     AtomicLong sent = new AtomicLong();
     AtomicLong received = new AtomicLong();
     AtomicBoolean recorded = new AtomicBoolean();
-    Runnable[] finish = new Runnable[1];
-    int[] status = {EgressAudit.NO_RESPONSE};
-    finish[0] = () -> {
+    // Set by the client's thread when headers arrive; read when the body ends or the call fails.
+    AtomicInteger status = new AtomicInteger(EgressAudit.NO_RESPONSE);
+    Runnable finish = () -> {
       if (recorded.compareAndSet(false, true)) {
-        audit.record(start, host, purpose, sent.get(), received.get(), status[0]);
+        audit.record(start, host, purpose, sent.get(), received.get(), status.get());
       }
     };
     HttpRequest counted = withCountingBody(request, sent);
     BodyHandler<T> counting = info -> {
-      status[0] = info.statusCode();
-      BodySubscriber<T> inner = discardRedirects && isRedirect(info.statusCode(), info.headers())
+      status.set(info.statusCode());
+      BodySubscriber<T> inner = isRedirect(info.statusCode(), info.headers())
           ? BodySubscribers.replacing(null) : handler.apply(info);
-      return new CountingSubscriber<>(inner, received, finish[0]);
+      return new CountingSubscriber<>(inner, received, finish);
     };
     try {
       return client.send(counted, counting);
-    } catch (IOException | RuntimeException e) {
-      finish[0].run();
-      throw e;
-    } catch (InterruptedException e) {
-      finish[0].run();
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      finish.run();
       throw e;
     }
   }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +55,15 @@ class EgressCodeScanTest {
           + "EgressInterceptor.java", ".check("));
 
   private record Guard(String file, String evidence) {
+  }
+
+  private static Path repo;
+  private static Map<String, List<String>> found;
+
+  @BeforeAll
+  static void scan() throws IOException {
+    repo = repoRoot();
+    found = occurrences(repo);
   }
 
   private static Path repoRoot() {
@@ -108,11 +118,7 @@ class EgressCodeScanTest {
   }
 
   @Test
-  void should_find_only_guarded_clients_when_scanning_main_sources() throws IOException {
-    Path root = repoRoot();
-
-    Map<String, List<String>> found = occurrences(root);
-
+  void should_find_only_guarded_clients_when_scanning_main_sources() {
     List<String> unguarded = new ArrayList<>();
     found.forEach((file, hits) -> {
       if (!file.startsWith(NET) && !GUARDED.containsKey(file)) {
@@ -130,14 +136,11 @@ class EgressCodeScanTest {
   }
 
   @Test
-  void should_find_each_listed_guard_in_its_code() throws IOException {
-    Path root = repoRoot();
-    Map<String, List<String>> found = occurrences(root);
-
+  void should_find_each_listed_guard_in_its_code() {
     GUARDED.forEach((site, guard) -> {
       assertThat(found).as("listed call site %s still builds a client (else drop it from "
           + "GUARDED)", site).containsKey(site);
-      Path file = root.resolve(guard.file());
+      Path file = repo.resolve(guard.file());
       String text;
       try {
         text = Files.readString(file, StandardCharsets.UTF_8);
