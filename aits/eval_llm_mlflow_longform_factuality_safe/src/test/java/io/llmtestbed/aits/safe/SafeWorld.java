@@ -44,6 +44,8 @@ public final class SafeWorld implements AutoCloseable {
   public final AtomicInteger searches = new AtomicInteger();
 
   private boolean installed;
+  /** Latency of every world rule (set before {@link #install}). */
+  public Duration latency = Duration.ZERO;
 
   /**
    * Adds the world's rules after any rule the test added first (the first matching rule wins,
@@ -55,18 +57,18 @@ public final class SafeWorld implements AutoCloseable {
     }
     installed = true;
     server.when(c -> task(c).contains("TARGET SENTENCE: ") || task(c).contains("対象の文: "))
-        .reply(c -> split(task(c)));
-    server.when(c -> task(c).contains("FACTS TO REWRITE:")).reply(c -> revise(task(c)));
-    server.when(c -> task(c).contains("FACT TO REWRITE: ")).reply(c -> {
+        .latency(latency).reply(c -> split(task(c)));
+    server.when(c -> task(c).contains("FACTS TO REWRITE:")).latency(latency).reply(c -> revise(task(c)));
+    server.when(c -> task(c).contains("FACT TO REWRITE: ")).latency(latency).reply(c -> {
       String fact = after(task(c), "FACT TO REWRITE: ");
       return "The fact uses a pronoun.\n```\n" + revisions.getOrDefault(fact, fact) + "\n```";
     });
-    server.when(c -> task(c).contains("STATEMENT FOR RELEVANCE: ")).reply(c ->
+    server.when(c -> task(c).contains("STATEMENT FOR RELEVANCE: ")).latency(latency).reply(c ->
         irrelevant.contains(after(task(c), "STATEMENT FOR RELEVANCE: ")) ? "Off topic. [Irrelevant]"
             : "It is about the subject. [Relevant]");
-    server.when(c -> task(c).contains("STATEMENT TO RATE: ")).reply(c -> decide(task(c)));
+    server.when(c -> task(c).contains("STATEMENT TO RATE: ")).latency(latency).reply(c -> decide(task(c)));
     server.when(c -> task(c).contains("STATEMENT TO SEARCH: "))
-        .reply(c -> "```\n" + after(task(c), "STATEMENT TO SEARCH: ")
+        .latency(latency).reply(c -> "```\n" + after(task(c), "STATEMENT TO SEARCH: ")
             + " evidence " + (queriesIn(task(c)) + 1) + "\n```");
     server.defaultReply("I cannot help with that.");
   }
