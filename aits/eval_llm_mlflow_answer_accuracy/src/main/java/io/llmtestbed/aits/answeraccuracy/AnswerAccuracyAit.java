@@ -177,7 +177,7 @@ public final class AnswerAccuracyAit implements Ait {
     List<RunScores> runs = new ArrayList<>();
     Path rowFile = ctx.downloadFile(ROW_SCORES, "answer_accuracy_row_scores.csv");
     try (CsvWriter rowCsv = CsvWriter.open(rowFile, RunScorer.ROW_CSV_HEADER)) {
-      RunScorer scorer = new RunScorer(settings, log);
+      RunScorer scorer = new RunScorer(settings, log, ctx.provenance());
       Set<String> labels = new HashSet<>();
       // Keys cost memory (about 50 bytes a row); only pairing and the write-back table use them.
       boolean keepKeys = sources.size() > 1 || settings.writeBack()

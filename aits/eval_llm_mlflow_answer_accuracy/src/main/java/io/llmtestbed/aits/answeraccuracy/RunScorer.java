@@ -4,6 +4,8 @@ import io.llmtestbed.ait.sdk.mlflow.EvalRow;
 import io.llmtestbed.ait.sdk.mlflow.EvalTable;
 import io.llmtestbed.ait.sdk.mlflow.JsonText;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
+import io.llmtestbed.ait.sdk.provenance.Provenance;
+import io.llmtestbed.ait.sdk.provenance.RunSources;
 import io.llmtestbed.ait.sdk.report.CsvWriter;
 import io.llmtestbed.ait.sdk.runtime.AitException;
 import io.llmtestbed.aits.answeraccuracy.metrics.Language;
@@ -33,9 +35,12 @@ final class RunScorer {
   private final Settings settings;
   private final MetricEngine engine;
   private final Logger log;
+  private final Provenance provenance;
 
-  RunScorer(Settings settings, Logger log) {
+  /** {@code provenance} receives each run read and the sha256 of its table. */
+  RunScorer(Settings settings, Logger log, Provenance provenance) {
     this.settings = settings;
+    this.provenance = provenance;
     this.engine = new MetricEngine(settings.language(), settings.normalization());
     this.log = log;
   }
@@ -50,7 +55,7 @@ final class RunScorer {
    *     or every prediction is null
    */
   RunScores score(MlflowRunSource source, String label, CsvWriter rowCsv, boolean keepKeys) {
-    try (EvalTable table = source.evalTable()) {
+    try (EvalTable table = RunSources.openDigested(provenance, source)) {
       Map<String, String> required = new LinkedHashMap<>();
       required.put(settings.predictionColumn(), "prediction_column");
       required.put(settings.targetColumn(), "target_column");
