@@ -1,7 +1,10 @@
 package io.llmtestbed.ait.sdk.llm;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -78,6 +81,27 @@ public final class ChatRequest {
      */
     public String purpose() {
         return purpose;
+    }
+
+    /**
+     * The generation settings that are set, in a fixed order ({@code temperature},
+     * {@code maxTokens}, {@code seed}, {@code stop}); for provenance records.
+     */
+    public Map<String, Object> generationSettings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (temperature != null) {
+            m.put("temperature", temperature);
+        }
+        if (maxTokens != null) {
+            m.put("maxTokens", maxTokens);
+        }
+        if (seed != null) {
+            m.put("seed", seed);
+        }
+        if (stop != null) {
+            m.put("stop", stop);
+        }
+        return Collections.unmodifiableMap(m);
     }
 
     /** The text of the last user message ({@code ""} when there is none). */

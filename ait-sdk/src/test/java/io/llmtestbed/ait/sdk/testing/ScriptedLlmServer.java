@@ -230,7 +230,12 @@ public final class ScriptedLlmServer implements AutoCloseable {
             calls.addAll(parsed);
             // The rule of the first row decides failures and latency for the whole request.
             Rule rule = ruleFor(parsed.isEmpty() ? null : parsed.get(0));
-            rule.respond(this, ex, endpoint, parsed);
+            try {
+                rule.respond(this, ex, endpoint, parsed);
+            } catch (RuntimeException | Error e) {
+                // A throwing reply function would otherwise leave the client waiting.
+                sendError(ex, 500, "scripted rule failed: " + e);
+            }
         } finally {
             inFlight.decrementAndGet();
         }
