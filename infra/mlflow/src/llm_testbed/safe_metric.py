@@ -149,6 +149,8 @@ def safe_factuality(
     }
     arguments = _options(options)
     name = f"safe_f1_at_{k}"
+    # LIMIT: two JVM starts per evaluate call (the probe, then the rest); MLflow offers no way
+    # to skip its first-row probe of a custom metric.
     # mlflow.evaluate first calls a custom metric on row 0 alone ("Testing metrics on first
     # row"), then on all rows. The first row's scores are kept here so the full call sends only
     # the other rows to Java and its totals add up the two runs: one JVM start per evaluate

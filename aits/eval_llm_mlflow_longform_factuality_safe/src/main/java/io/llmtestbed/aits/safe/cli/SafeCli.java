@@ -37,7 +37,14 @@ public final class SafeCli implements Runnable {
         "name a sub-command: index or batch");
   }
 
+  /** Logback configuration of the command line: logs on stderr, stdout for results. */
+  static final String LOGBACK_CONFIG = "io/llmtestbed/aits/safe/cli/logback-cli.xml";
+
   public static void main(String[] args) {
+    // Before the first logger exists; an operator's own -Dlogback.configurationFile wins.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     System.exit(run(out, err, args));

@@ -19,6 +19,8 @@ public final class PassageSplitter {
   /** The default passage size in words. */
   public static final int DEFAULT_WORDS = 100;
 
+  // LIMIT: a punctuation rule, not a trained sentence splitter (abbreviations such as "Dr." end
+  // a sentence here); it only decides where passages may be cut.
   private static final Pattern SENTENCE_END =
       Pattern.compile("(?<=[.!?])\\s+|(?<=[。！？])|\\R+");
 

@@ -36,6 +36,8 @@ public final class SearchClient implements SearchBackend {
       throw new IllegalArgumentException("search k must be at least 1, got " + k);
     }
     accounting.searched();
+    // LIMIT: describe() names the Lucene index path, so the same index at another path misses
+    // the cache (equal results, repeated calls).
     String key = cache == null ? null
         : SearchCache.key(backend.describe(), backend.indexDigest(), query, k);
     if (cache != null) {

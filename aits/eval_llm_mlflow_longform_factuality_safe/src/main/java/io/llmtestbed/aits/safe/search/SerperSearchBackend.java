@@ -97,6 +97,8 @@ public final class SerperSearchBackend implements SearchBackend {
             o.path("link").asText(""), 0));
       }
     }
+    // LIMIT: at most k results in all (the boxes count towards k); the original reads 3 organic
+    // snippets plus both boxes. The SearchBackend contract of k results wins here.
     List<SearchResult> ranked = new ArrayList<>();
     for (int i = 0; i < results.size() && i < k; i++) {
       SearchResult r = results.get(i);
