@@ -9,13 +9,20 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP side of the SDK's backends: one {@link HttpClient} (HTTP/1.1, no redirects), a POST
@@ -76,8 +83,8 @@ final class LlmHttp {
      */
     private HttpResponse<byte[]> send(HttpRequest request, String purpose) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray(), purpose,
-                    DATA_KIND);
+            return http.send(request, deadlineHandler(System.nanoTime() + timeout.toNanos()),
+                    purpose, DATA_KIND);
         } catch (HttpConnectTimeoutException e) {
             throw new LlmException(LlmException.Kind.CONNECTION, where(request.uri(), purpose)
                     + ": cannot connect within " + seconds(timeout) + " (" + e.getMessage()
@@ -91,6 +98,12 @@ final class LlmHttp {
                     + ": cannot connect (" + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + "). Fix: check that the server runs and that baseUrl is right", e);
         } catch (IOException e) {
+            if (causedBy(e, TimeoutException.class)) {
+                throw new LlmException(LlmException.Kind.TIMEOUT, where(request.uri(), purpose)
+                        + ": the answer's body did not arrive within " + seconds(timeout)
+                        + " (setting timeout). Fix: raise LlmSettings.timeout or check that the"
+                        + " server is not overloaded", e);
+            }
             throw new LlmException(LlmException.Kind.CONNECTION, where(request.uri(), purpose)
                     + ": connection failed (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "). Fix: check the server and the network", e);
@@ -98,6 +111,71 @@ final class LlmHttp {
             Thread.currentThread().interrupt();
             throw new LlmException(LlmException.Kind.CONNECTION, where(request.uri(), purpose)
                     + ": interrupted while waiting for the answer", e);
+        }
+    }
+
+    /**
+     * Reads the body as bytes, failing with a {@link TimeoutException} cause once
+     * {@code deadlineNanos} passes: the request timeout of java.net.http only covers the wait
+     * for the response headers, not a body that stalls.
+     */
+    private static HttpResponse.BodyHandler<byte[]> deadlineHandler(long deadlineNanos) {
+        return info -> new DeadlineSubscriber(HttpResponse.BodySubscribers.ofByteArray(),
+                Math.max(1, deadlineNanos - System.nanoTime()));
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A body subscriber whose body fails after a time limit and then cancels the stream. */
+    private static final class DeadlineSubscriber implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final HttpResponse.BodySubscriber<byte[]> delegate;
+        private final CompletableFuture<byte[]> body;
+        private volatile Flow.Subscription subscription;
+
+        DeadlineSubscriber(HttpResponse.BodySubscriber<byte[]> delegate, long limitNanos) {
+            this.delegate = delegate;
+            this.body = delegate.getBody().toCompletableFuture().copy()
+                    .orTimeout(limitNanos, TimeUnit.NANOSECONDS);
+            body.whenComplete((b, e) -> {
+                Flow.Subscription s = subscription;
+                if (e != null && s != null) {
+                    s.cancel();
+                }
+            });
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            this.subscription = s;
+            delegate.onSubscribe(s);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            delegate.onNext(items);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            delegate.onError(t);
+        }
+
+        @Override
+        public void onComplete() {
+            delegate.onComplete();
         }
     }
 

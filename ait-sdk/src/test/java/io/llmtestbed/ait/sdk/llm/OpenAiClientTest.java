@@ -206,6 +206,20 @@ class OpenAiClientTest {
     }
 
     @Test
+    void should_fail_with_timeout_when_body_stalls_after_headers() {
+        server.otherwise().stallBody().reply("a long answer that never fully arrives");
+        LlmSettings s = settings().timeout(Duration.ofMillis(300)).maxRetries(0).build();
+
+        try (LlmClient client = LlmClients.create(s)) {
+            LlmException e = catchThrowableOfType(LlmException.class,
+                    () -> client.chat(ask("x")));
+
+            assertThat(e.kind()).isEqualTo(LlmException.Kind.TIMEOUT);
+            assertThat(e.getMessage()).contains("body did not arrive within 300 ms");
+        }
+    }
+
+    @Test
     void should_fail_malformed_without_retry_when_body_is_not_json() {
         server.otherwise().malformed();
 

@@ -492,6 +492,7 @@ public final class ScriptedLlmServer implements AutoCloseable {
         private volatile int failStatus;
         private volatile int retryAfterSeconds;
         private volatile boolean hang;
+        private volatile boolean stallBody;
         private volatile boolean malformed;
         private volatile boolean noChoices;
         private volatile String finishReason = "stop";
@@ -551,6 +552,15 @@ public final class ScriptedLlmServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sends the headers and half of the answer's body, then nothing more until the server
+         * closes: for timeouts while a body is read.
+         */
+        public Rule stallBody() {
+            this.stallBody = true;
+            return this;
+        }
+
         /** Answers HTTP 200 with a body that is not JSON. */
         public Rule malformed() {
             this.malformed = true;
@@ -600,7 +610,17 @@ public final class ScriptedLlmServer implements AutoCloseable {
                         Map.of("Content-Type", "text/html"));
                 return;
             }
-            send(ex, 200, server.answer(endpoint, parsed, this), Map.of());
+            byte[] body = server.answer(endpoint, parsed, this);
+            if (stallBody) {
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, body.length);
+                OutputStream out = ex.getResponseBody();
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                server.waitForClose();
+                return;
+            }
+            send(ex, 200, body, Map.of());
         }
 
         private static void sleep(Duration d) {
