@@ -17,6 +17,11 @@ cd "$REPO"
 mvn -q -B -ntp -o -pl aits/eval_llm_mlflow_longform_factuality_safe test-compile \
   dependency:build-classpath -Dmdep.outputFile="$MODULE/target/bench.classpath" \
   -Dmdep.includeScope=test >/dev/null
-CP="$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$MODULE/target/bench.classpath")"
-exec java -Xmx1g -Dlogback.configurationFile="$MODULE/bench/logback-bench.xml" -cp "$CP" \
+# a private copy of the classes, so that a build running meanwhile cannot swap them
+DIR="$(mktemp -d "${TMPDIR:-/tmp}/safe-bench.XXXXXX")"
+trap 'rm -rf "$DIR"' EXIT
+cp -r "$MODULE/target/test-classes" "$DIR/test-classes"
+cp -r "$MODULE/target/classes" "$DIR/classes"
+CP="$DIR/test-classes:$DIR/classes:$(cat "$MODULE/target/bench.classpath")"
+java -Xmx1g -Dlogback.configurationFile="$MODULE/bench/logback-bench.xml" -cp "$CP" \
   io.llmtestbed.aits.safe.bench.SafeBench
