@@ -3,6 +3,10 @@ package io.llmtestbed.ait.sdk.llm;
 import io.llmtestbed.ait.sdk.net.EgressDeniedException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -13,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * jitter (Retry-After honoured), at most {@code maxConcurrency} attempts in flight, at most
  * {@code requestsPerSecond} attempts started per second, and accounting.
  *
- * <p>Order per request: cache lookup (a hit returns at once, no HTTP); then per attempt: a
+ * <p>Order per request: cache lookup (a hit returns at once, no HTTP; identical requests in
+ * flight at the same time share one call); then per attempt: a
  * concurrency permit, a rate slot, the backend call, the permit released; a retryable failure
  * sleeps (holding no permit) and tries again. Only answers are cached, never failures.
  */
@@ -31,6 +36,8 @@ final class ManagedLlmClient implements LlmClient {
     private final long initialBackoffMs;
     private final long maxBackoffMs;
     private final LlmAccounting accounting = new LlmAccounting();
+    private final ConcurrentHashMap<String, CompletableFuture<ChatResponse>> inFlight =
+            new ConcurrentHashMap<>();
 
     ManagedLlmClient(LlmClient backend, LlmSettings settings) {
         this.backend = backend;
@@ -48,15 +55,53 @@ final class ManagedLlmClient implements LlmClient {
     @Override
     public ChatResponse chat(ChatRequest request) {
         long start = System.nanoTime();
-        String key = cache == null ? null : cache.key(request);
-        if (key != null) {
-            Optional<ChatResponse> hit = cache.get(key);
-            if (hit.isPresent()) {
-                accounting.recordCacheHit(request.purpose());
-                LOG.debug("LLM cache hit for purpose {} (key {})", request.purpose(), key);
-                return hit.get().with(true, since(start), 0);
-            }
+        if (cache == null) {
+            return call(request, null, start);
         }
+        String key = cache.key(request);
+        Optional<ChatResponse> hit = cache.get(key);
+        if (hit.isPresent()) {
+            return cacheHit(request, key, hit.get(), start);
+        }
+        // Identical requests in flight at once share one call; the others count as cache hits.
+        CompletableFuture<ChatResponse> mine = new CompletableFuture<>();
+        CompletableFuture<ChatResponse> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            Optional<ChatResponse> shared = await(running);
+            if (shared.isPresent()) {
+                return cacheHit(request, key, shared.get(), start);
+            }
+            return call(request, key, start);
+        }
+        try {
+            ChatResponse r = call(request, key, start);
+            mine.complete(r);
+            return r;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private ChatResponse cacheHit(ChatRequest request, String key, ChatResponse answer,
+            long start) {
+        accounting.recordCacheHit(request.purpose());
+        LOG.debug("LLM cache hit for purpose {} (key {})", request.purpose(), key);
+        return answer.with(true, since(start), 0);
+    }
+
+    /** The shared call's answer; empty when it failed (the waiter then calls itself). */
+    private static Optional<ChatResponse> await(CompletableFuture<ChatResponse> running) {
+        try {
+            return Optional.of(running.join());
+        } catch (CompletionException | CancellationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ChatResponse call(ChatRequest request, String key, long start) {
         ChatResponse response;
         try {
             response = withRetries(request);

@@ -161,8 +161,37 @@ class ManagedLlmClientTest {
     }
 
     @Test
+    void should_make_one_call_when_identical_requests_run_at_once() throws Exception {
+        server.otherwise().latency(Duration.ofMillis(200)).reply("shared");
+        LlmSettings s = settings().cacheDir(tmp.resolve("cache")).maxConcurrency(8).build();
+
+        List<ChatResponse> answers = new ArrayList<>();
+        try (LlmClient client = LlmClients.create(s)) {
+            ExecutorService pool = Executors.newFixedThreadPool(5);
+            try {
+                List<Future<ChatResponse>> futures = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    futures.add(pool.submit(() -> client.chat(ask("same question"))));
+                }
+                for (Future<ChatResponse> f : futures) {
+                    answers.add(f.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(client.accounting().calls() + client.accounting().cacheHits())
+                    .isEqualTo(5);
+            assertThat(client.accounting().calls()).isEqualTo(server.requestCount());
+        }
+
+        assertThat(answers).extracting(ChatResponse::text).containsOnly("shared");
+        assertThat(server.requestCount()).as("HTTP calls for 5 identical concurrent requests")
+                .isEqualTo(1);
+    }
+
+    @Test
     void should_cap_requests_in_flight_at_max_concurrency() throws Exception {
-        server.otherwise().latency(Duration.ofMillis(40)).reply("ok");
+        server.otherwise().latency(Duration.ofMillis(100)).reply("ok");
         LlmSettings s = settings().maxConcurrency(3).build();
 
         try (LlmClient client = LlmClients.create(s)) {
