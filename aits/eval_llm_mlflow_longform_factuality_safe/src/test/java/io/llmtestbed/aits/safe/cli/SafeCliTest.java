@@ -160,6 +160,29 @@ class SafeCliTest {
   }
 
   @Test
+  void should_rate_a_fact_without_any_search_result_instead_of_dropping_it() throws IOException {
+    assertThat(cli("index", "--collection", Fixtures.collection().toString(), "--out",
+        index.toString()).code).isZero();
+    Path rows = rows("{\"id\": \"q\", \"prompt\": \"Tell me about quokkas.\", "
+        + "\"response\": \"Quokkas juggle xylophones.\"}");
+    Path scores = tmp.resolve("scores.jsonl");
+    Path trace = tmp.resolve("trace.jsonl");
+
+    Result r = batch(rows, scores, "--trace", trace.toString());
+
+    assertThat(r.code).as(r.err).isZero();
+    JsonNode row = jsonl(scores).get(0);
+    assertThat(row.get("facts").asLong()).isEqualTo(1);
+    assertThat(row.get("not_supported").asLong()).isEqualTo(1);
+    assertThat(row.get("unrated").asLong()).isZero();
+    assertThat(jsonl(trace)).singleElement().satisfies(f -> {
+      assertThat(f.at("/searches/0/results").size()).as("nothing in the index matches")
+          .isZero();
+      assertThat(f.get("rating").asText()).isEqualTo("Not Supported");
+    });
+  }
+
+  @Test
   void should_exit_4_without_connecting_when_search_host_is_not_allowed() throws Exception {
     try (ServerSocket denied = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.2"));
         EgressPolicy.Scope scope = EgressPolicy.overrideCurrent(

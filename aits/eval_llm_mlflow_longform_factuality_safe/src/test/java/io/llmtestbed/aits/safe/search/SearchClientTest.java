@@ -71,6 +71,31 @@ class SearchClientTest {
   }
 
   @Test
+  void should_give_every_thread_the_same_answers_when_searching_concurrently()
+      throws Exception {
+    SearchSettings settings = SearchSettings.builder().collection(Fixtures.collection())
+        .cacheDir(tmp.resolve("cache")).build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+        .newFixedThreadPool(8);
+    try (SearchClient client = SearchBackends.create(settings)) {
+      List<java.util.concurrent.Future<List<List<SearchResult>>>> runs = new java.util
+          .ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        runs.add(pool.submit(() -> QUERIES.stream().map(q -> client.search(q, 3)).toList()));
+      }
+      List<List<SearchResult>> first = runs.get(0).get();
+      for (java.util.concurrent.Future<List<List<SearchResult>>> run : runs) {
+        assertThat(run.get()).isEqualTo(first);
+      }
+      assertThat(client.accounting().searches()).isEqualTo(32);
+      assertThat(client.accounting().calls() + client.accounting().cacheHits()).isEqualTo(32);
+      assertThat(client.cache().orElseThrow().size()).isEqualTo(4);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void should_miss_the_cache_when_the_index_changes() throws IOException {
     Path cache = tmp.resolve("cache");
     Path docs = tmp.resolve("docs.jsonl");
