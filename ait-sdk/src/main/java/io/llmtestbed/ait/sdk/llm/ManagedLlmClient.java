@@ -44,6 +44,7 @@ final class ManagedLlmClient implements LlmClient {
         this.settings = settings;
         this.cache = settings.cacheDir() == null ? null
                 : new ResponseCache(settings.cacheDir(), settings);
+        // LIMIT: the concurrency cap and the rate limit are per client, not per endpoint.
         this.permits = new Semaphore(settings.maxConcurrency(), true);
         this.rateLimiter = settings.requestsPerSecond() > 0
                 ? new RateLimiter(settings.requestsPerSecond()) : null;

@@ -86,6 +86,7 @@ final class MlflowServingBackend implements LlmClient {
                 .collect(Collectors.joining("\n\n"));
     }
 
+    // LIMIT: one row per request; rows of several requests are not batched into one call.
     private byte[] body(ChatRequest request) {
         ObjectNode body = JSON.createObjectNode();
         String prompt = prompt(request);

@@ -94,6 +94,7 @@ final class OpenAiChatBackend implements LlmClient {
                     + (root.has("choices") ? choices.toString() : "no 'choices' key")
                     + ")", null);
         }
+        // LIMIT: only the first choice is read; no streaming, tool calls or n > 1.
         JsonNode choice = choices.get(0);
         JsonNode message = choice.path("message");
         if (!message.isObject()) {

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * so concurrent writers and readers (threads or processes) never see a partial entry. Entries
  * are written deterministically (sorted keys), so equal answers give equal files.
  */
+// LIMIT: entries are never evicted or expired, and answers at temperature > 0 are cached too
+// (a re-run repeats the first sample); delete the directory or use another one to start afresh.
 final class ResponseCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseCache.class);
