@@ -45,15 +45,23 @@ public final class SearchBackends {
         accounting);
     SearchBackend backend = switch (settings.backend()) {
       case "lucene" -> LuceneSearchBackend.open(settings);
-      case "serper" -> SerperSearchBackend.create(settings, env.apply(settings.serperApiKeyEnv()),
-          call);
+      case "serper" -> SerperSearchBackend.create(settings,
+          variable(env, settings.serperApiKeyEnv(), "serperApiKeyEnv"), call);
       case "opensearch" -> OpenSearchBackend.create(settings,
-          env.apply(settings.openSearchUserEnv()), env.apply(settings.openSearchPasswordEnv()),
-          call);
+          variable(env, settings.openSearchUserEnv(), "openSearchUserEnv"),
+          variable(env, settings.openSearchPasswordEnv(), "openSearchPasswordEnv"), call);
       default -> throw new SearchException(SearchException.Kind.CONFIGURATION, "unknown search "
           + "backend '" + settings.backend() + "'; known: " + SearchSettings.BACKENDS);
     };
     SearchCache cache = settings.cacheDir() == null ? null : new SearchCache(settings.cacheDir());
     return new SearchClient(backend, cache, accounting);
+  }
+
+  private static String variable(UnaryOperator<String> env, String name, String setting) {
+    if (name == null || name.isBlank()) {
+      throw new SearchException(SearchException.Kind.CONFIGURATION, "setting " + setting
+          + " must name an environment variable, got '" + name + "'");
+    }
+    return env.apply(name.strip());
   }
 }
