@@ -61,8 +61,11 @@ final class Punctuation implements Perturbation {
       boolean spacing = (c == ',' || c == '.' || c == '!' || c == '?') && random.nextBoolean();
       if (spacing) {
         out.append(c);
-        if (i + 1 < s.length() && s.charAt(i + 1) == ' ') {
+        // Dropping the space of "3. 5" would make the number 3.5: keep it before a digit.
+        if (i + 2 < s.length() && s.charAt(i + 1) == ' ' && !Chars.isDigit(s.charAt(i + 2))) {
           pos = i + 2;
+        } else if (i + 1 < s.length() && s.charAt(i + 1) == ' ') {
+          pos = i + 1;
         } else {
           out.append(' ');
           pos = i + 1;
