@@ -22,6 +22,8 @@ DIR="$(mktemp -d "${TMPDIR:-/tmp}/safe-bench.XXXXXX")"
 trap 'rm -rf "$DIR"' EXIT
 cp -r "$MODULE/target/test-classes" "$DIR/test-classes"
 cp -r "$MODULE/target/classes" "$DIR/classes"
-CP="$DIR/test-classes:$DIR/classes:$(cat "$MODULE/target/bench.classpath")"
+mkdir -p "$DIR/lib"
+tr ':' '\n' < "$MODULE/target/bench.classpath" | while read -r jar; do cp "$jar" "$DIR/lib/"; done
+CP="$DIR/test-classes:$DIR/classes:$DIR/lib/*"
 java -Xmx1g -Dlogback.configurationFile="$MODULE/bench/logback-bench.xml" -cp "$CP" \
   io.llmtestbed.aits.safe.bench.SafeBench

@@ -79,38 +79,41 @@ final class Outputs {
     return runs;
   }
 
-  /** Records every measure; a measure that applies to no run is marked not applicable. */
+  /**
+   * Records every measure. A measure that does not apply to every run is marked not applicable
+   * (with the runs it lacks); its per-run values stay in the response table and the write-back.
+   */
   void record(AitContext ctx) {
     for (String m : Measures.WITH_INTERVAL) {
       List<Estimate> perRun = estimates.get(m);
-      if (perRun.stream().allMatch(e -> e == null)) {
-        String why = reason(m);
+      String why = missing(m, perRun);
+      if (why != null) {
         ctx.notApplicable(m, why);
         ctx.notApplicable(m + "_ci_lower", why);
         ctx.notApplicable(m + "_ci_upper", why);
         continue;
       }
-      // LIMIT: a sequence cannot hold an empty value (Qunomon stores float()), so a run where
-      // the measure does not apply gets NaN and an undefined interval (n = 1) the value itself.
-      ctx.measureSequence(m, perRun.stream().mapToDouble(e -> e == null ? Double.NaN
-          : e.value()).toArray());
-      ctx.measureSequence(m + "_ci_lower", perRun.stream().mapToDouble(e -> e == null
-          ? Double.NaN : Double.isNaN(e.lower()) ? e.value() : e.lower()).toArray());
-      ctx.measureSequence(m + "_ci_upper", perRun.stream().mapToDouble(e -> e == null
-          ? Double.NaN : Double.isNaN(e.upper()) ? e.value() : e.upper()).toArray());
+      // LIMIT: a measure cannot be empty (Qunomon stores float()), so an undefined interval
+      // (one response) is recorded as the value itself; the CSV leaves it out.
+      ctx.measureSequence(m, perRun.stream().mapToDouble(Estimate::value).toArray());
+      ctx.measureSequence(m + "_ci_lower", perRun.stream()
+          .mapToDouble(e -> Double.isNaN(e.lower()) ? e.value() : e.lower()).toArray());
+      ctx.measureSequence(m + "_ci_upper", perRun.stream()
+          .mapToDouble(e -> Double.isNaN(e.upper()) ? e.value() : e.upper()).toArray());
     }
     List<Estimate> agreement = estimates.get(Measures.AGREEMENT);
-    if (agreement.stream().allMatch(e -> e == null)) {
-      ctx.notApplicable(Measures.AGREEMENT, reason(Measures.AGREEMENT));
+    String why = missing(Measures.AGREEMENT, agreement);
+    if (why != null) {
+      ctx.notApplicable(Measures.AGREEMENT, why);
     } else {
-      ctx.measureSequence(Measures.AGREEMENT, agreement.stream()
-          .mapToDouble(e -> e == null ? Double.NaN : e.value()).toArray());
+      ctx.measureSequence(Measures.AGREEMENT,
+          agreement.stream().mapToDouble(Estimate::value).toArray());
     }
-    boolean anySafe = runs.stream().anyMatch(r -> !r.safeResults().isEmpty());
-    if (anySafe) {
-      ctx.measureSequence(Measures.FACTS_PER_RESPONSE, runs.stream().mapToDouble(r ->
-          r.safeResults().isEmpty() ? Double.NaN
-              : (double) r.facts() / r.safeResults().size()).toArray());
+    List<String> withoutSafe = runs.stream().filter(r -> r.safeResults().isEmpty())
+        .map(RunResult::label).toList();
+    if (withoutSafe.isEmpty()) {
+      ctx.measureSequence(Measures.FACTS_PER_RESPONSE, runs.stream()
+          .mapToDouble(r -> (double) r.facts() / r.safeResults().size()).toArray());
       ctx.measureSequence(Measures.UNRATED_SHARE,
           runs.stream().mapToDouble(RunResult::unratedShare).toArray());
       ctx.measureSequence(Measures.LLM_CALLS,
@@ -118,19 +121,38 @@ final class Outputs {
       ctx.measureSequence(Measures.SEARCH_CALLS,
           runs.stream().mapToDouble(RunResult::searchCallsPerFact).toArray());
     } else {
+      String reason = withoutSafe.size() == runs.size() ? reason(Measures.PRECISION)
+          : "SAFE rated no response of run(s) " + withoutSafe;
       for (String m : List.of(Measures.FACTS_PER_RESPONSE, Measures.UNRATED_SHARE,
           Measures.LLM_CALLS, Measures.SEARCH_CALLS)) {
-        ctx.notApplicable(m, reason(m));
+        ctx.notApplicable(m, reason);
       }
     }
     ctx.measureSequence(Measures.RESPONSES, runs.stream().mapToDouble(r -> r.mode()
         .equals("human") ? r.rows().size() - r.abstained() : r.safeResults().size()).toArray());
-    if (runs.stream().anyMatch(r -> r.mode().equals("human"))) {
+    if (runs.stream().allMatch(r -> r.mode().equals("human"))) {
       ctx.measureSequence(Measures.ABSTAINED,
           runs.stream().mapToDouble(RunResult::abstained).toArray());
     } else {
-      ctx.notApplicable(Measures.ABSTAINED, "no run is in human-label mode");
+      ctx.notApplicable(Measures.ABSTAINED, "not every run is in human-label mode");
     }
+  }
+
+  /** Why a measure is not recorded, or null when every run has a value. */
+  private String missing(String measure, List<Estimate> perRun) {
+    if (perRun.stream().allMatch(e -> e == null)) {
+      return reason(measure);
+    }
+    List<String> lacking = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      if (perRun.get(i) == null) {
+        lacking.add(runs.get(i).label());
+      }
+    }
+    // LIMIT: a per-run sequence cannot hold an empty value, so a measure missing for one run
+    // is left out for all; the per-run values are in the response table and in MLflow.
+    return lacking.isEmpty() ? null : "no value for run(s) " + lacking + " ("
+        + reason(measure) + "); the other runs' values are in the response table and MLflow";
   }
 
   private String reason(String measure) {

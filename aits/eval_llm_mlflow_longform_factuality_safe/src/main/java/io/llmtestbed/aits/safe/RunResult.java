@@ -71,6 +71,7 @@ public record RunResult(String label, String runId, String mode, List<RowResult>
    * NS; SAFE's Irrelevant on such a fact is a disagreement. Facts humans labelled IR are left
    * out (FActScore excludes them from precision too). {@code [agreeing, compared]}.
    */
+  // LIMIT: S vs NS only; the paper's 3-way agreement including IR facts is not reported.
   public long[] agreement() {
     long agree = 0;
     long compared = 0;

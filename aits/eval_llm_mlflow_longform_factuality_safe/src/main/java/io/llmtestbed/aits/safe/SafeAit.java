@@ -317,6 +317,8 @@ public final class SafeAit implements Ait {
 
   /** The collection path, or null when the inventory is an empty file (no collection). */
   private static Path collection(Path inventory) throws java.io.IOException {
+    // LIMIT: the platform requires every declared inventory, so "no collection" is an empty
+    // file rather than an absent inventory.
     if (Files.isRegularFile(inventory) && Files.size(inventory) == 0) {
       return null;
     }

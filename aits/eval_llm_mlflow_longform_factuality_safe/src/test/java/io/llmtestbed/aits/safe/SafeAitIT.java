@@ -76,8 +76,8 @@ class SafeAitIT {
       Map<String, String> measures = new HashMap<>();
       run.measures().forEach(m -> measures.put(m.name(), m.value()));
       assertThat(measures.get("precision")).isEqualTo("0.6666666666666666,1.0");
-      assertThat(measures.get("human_precision")).isEqualTo("NaN,0.5");
-      assertThat(measures.get("agreement")).isEqualTo("NaN,0.5");
+      // human labels exist for run 2 only: left out of ait.output.json, present in MLflow
+      assertThat(measures).doesNotContainKeys("human_precision", "agreement", "abstained");
 
       Map<String, Double> metrics = metrics(mlflow.getRun(plain.runId()));
       assertThat(metrics).containsEntry("safe_factuality/precision/mean", 2.0 / 3)

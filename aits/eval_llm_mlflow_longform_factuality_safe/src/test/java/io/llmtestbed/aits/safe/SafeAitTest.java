@@ -171,6 +171,7 @@ class SafeAitTest {
     assertThat(r.sequence("agreement")).containsExactly(0.5);
     assertThat(r.sequence("precision")).containsExactly(1.0);
     assertThat(r.sequence("abstained")).containsExactly(1.0);
+    assertThat(r.sequence("facts_per_response")).containsExactly(3.0);
     assertThat(world.server.calls()).noneSatisfy(c -> assertThat(SafeWorld.task(c))
         .contains("TARGET SENTENCE"));
     List<String> trace = Files.readAllLines(r.file("safe_fact_trace.jsonl"));

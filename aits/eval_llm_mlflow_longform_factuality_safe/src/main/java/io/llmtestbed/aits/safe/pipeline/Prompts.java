@@ -9,6 +9,8 @@ import java.util.List;
  * match on. Revision, relevance and rating prompts are in English for every response and tell
  * the model to keep facts and queries in the response's language.
  */
+// LIMIT: revision, relevance and rating prompts are English only (with an instruction to keep
+// the response's language); only the atomic-fact prompt has Japanese instructions and demos.
 public final class Prompts {
   /** Longest evidence passage quoted in a rating prompt, in characters. */
   static final int MAX_PASSAGE = 1200;

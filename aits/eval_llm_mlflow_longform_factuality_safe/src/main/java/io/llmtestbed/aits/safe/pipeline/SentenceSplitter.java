@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * Thread-safe (no state).
  */
 public final class SentenceSplitter {
+  // LIMIT: a fixed English abbreviation list; an abbreviation not on it may split a sentence.
   private static final Set<String> ABBREVIATIONS = Set.of("mr", "mrs", "ms", "dr", "prof", "sr",
       "jr", "st", "mt", "ft", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "rev",
       "hon", "pres", "vs", "etc", "e.g", "i.e", "cf", "al", "inc", "ltd", "co", "corp", "no",
