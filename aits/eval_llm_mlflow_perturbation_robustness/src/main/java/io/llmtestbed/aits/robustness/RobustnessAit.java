@@ -558,9 +558,22 @@ public final class RobustnessAit implements Ait {
               info.runId(), info.status());
         }
       }
-      log.info("Found {} run(s) tagged {}={}", out.size(), Tags.ORIGINAL_RUN_ID,
+      // Repeated active jobs log the same perturbation again: keep the newest run of each
+      // (perturbation, severity, seed); searchRuns lists the oldest first.
+      Map<String, MlflowRunSource> newest = new LinkedHashMap<>();
+      for (MlflowRunSource src : out) {
+        String key = src.tags().get(Tags.PERTURBATION) + "|" + src.tags().get(Tags.SEVERITY)
+            + "|" + src.tags().get(Tags.SEED);
+        newest.remove(key);
+        newest.put(key, src);
+      }
+      if (newest.size() < out.size()) {
+        log.info("{} older run(s) with the same perturbation, severity and seed are left out "
+            + "(the newest of each is read)", out.size() - newest.size());
+      }
+      log.info("Found {} run(s) tagged {}={}", newest.size(), Tags.ORIGINAL_RUN_ID,
           original.run().runId());
-      return out;
+      return new ArrayList<>(newest.values());
     }
   }
 
