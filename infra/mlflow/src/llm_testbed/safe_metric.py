@@ -45,6 +45,8 @@ import pandas as pd
 from mlflow.metrics import MetricValue
 from mlflow.models import EvaluationMetric, make_metric
 
+from llm_testbed import egress
+
 CLI_CLASS = "io.llmtestbed.aits.safe.cli.SafeCli"
 MODULE = "aits/eval_llm_mlflow_longform_factuality_safe"
 JAR_NAME = "eval_llm_mlflow_longform_factuality_safe.jar"
@@ -57,6 +59,10 @@ EXIT_ROWS_FAILED = 3
 EXIT_EGRESS_DENIED = 4
 
 _REPO = Path(__file__).resolve().parents[4]
+
+# The artifacts this module logs into the active run go through the process's egress guard
+# (docs/egress.md); the Java child applies the same allow-list from the inherited environment.
+egress.install_guard()
 
 
 class SafeJarMissingError(FileNotFoundError):
