@@ -83,6 +83,8 @@ final class ActiveRunner {
     }
   }
 
+  // LIMIT: which rows end as not_sent after the endpoint is given up depends on thread timing;
+  // their number is always reported, their identity may differ between runs.
   private RowResult one(OriginalRow row,
       java.util.function.Function<OriginalRow, PerturbationResult> perturb, String purpose) {
     if (row.input() == null) {

@@ -62,6 +62,8 @@ final class Answers {
    * the gold answer is one option label ({@code B}, {@code 2}, {@code ア}), an answer that starts
    * with that label ({@code B) Paris}). A null or blank gold answer is never matched.
    */
+  // LIMIT: correctness is normalized equality (or the option label), so free-form references
+  // such as MT-Bench's long answers give accuracy near 0; consistency is the measure there.
   static boolean correct(String answer, String gold) {
     if (answer == null || gold == null) {
       return false;

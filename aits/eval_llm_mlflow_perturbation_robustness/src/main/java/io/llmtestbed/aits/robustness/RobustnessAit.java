@@ -215,6 +215,12 @@ public final class RobustnessAit implements Ait {
     Path inventory = ctx.inventoryFile(INVENTORY);
     List<MlflowRunSource> sources = resolve(inventory);
     MlflowRunSource original = sources.get(0);
+    if (s.mode() == Mode.ACTIVE && sources.size() > 1) {
+      // LIMIT: one original run per active job; run the AIT once per model run.
+      log.warn("mode=active measures the first run only ({}); the other {} run(s) of the "
+          + "inventory are not used. Fix: one AIT job per original run", original.describe(),
+          sources.size() - 1);
+    }
     record(ctx, original);
     boolean combined = sources.size() == 1 && s.mode() == Mode.PASSIVE
         && read(() -> RunTables.hasColumn(original, RunTables.PERTURBATION_COLUMN), original);

@@ -79,6 +79,8 @@ final class CharNoise implements Perturbation {
     return PerturbationResult.applied(out.toString(), in.gold(), done + " typo(s)");
   }
 
+  // LIMIT: keyboard-adjacency typos exist for ASCII letters only; kana and kanji get swaps and
+  // deletions (IME conversion errors, the common Japanese typo, are not modelled).
   private static char neighbour(char c, SplittableRandom random) {
     char lower = Character.toLowerCase(c);
     List<Character> near = new ArrayList<>();

@@ -101,6 +101,8 @@ final class KanjiKana implements Perturbation {
         while (tokenizer.incrementToken()) {
           String r = reading.getReading();
           // IPADIC gives "*" or nothing for unknown words: no reading is known, so skip.
+          // LIMIT: the reading is that of kuromoji's best analysis; where a word has several
+          // readings (日本: にっぽん / にほん) the one chosen may not be the usual one.
           if (r != null && !r.isEmpty() && !"*".equals(r)
               && r.codePoints().allMatch(c -> Chars.isKatakana(c) || c == 'ー')) {
             out.add(new Word(offset.startOffset(), offset.endOffset(), Kana.toHiragana(r)));

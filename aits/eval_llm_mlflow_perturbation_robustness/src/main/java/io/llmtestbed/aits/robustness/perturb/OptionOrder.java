@@ -53,6 +53,8 @@ final class OptionOrder implements Perturbation {
   }
 
   /** The first run of at least two option lines with labels of one family in order. */
+  // LIMIT: options written inline ("A) x B) y" on one line) are not detected; such prompts are
+  // not applicable rather than shuffled.
   static List<Option> detect(String text) {
     String[] lines = text.split("\n", -1);
     List<Option> best = new ArrayList<>();

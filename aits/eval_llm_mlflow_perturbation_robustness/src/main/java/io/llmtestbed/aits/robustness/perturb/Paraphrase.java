@@ -88,6 +88,8 @@ public final class Paraphrase implements Perturbation {
     return PerturbationResult.applied(text, in.gold(), "llm-generated paraphrase");
   }
 
+  // LIMIT: the guard checks numbers and option labels only; a paraphrase that changes names or
+  // negation passes it, which is why every paraphrased row is marked llm_generated.
   @Override
   public String violation(PerturbationInput in, PerturbationResult out) {
     List<String> before = OptionOrder.detect(in.text()).stream().map(OptionOrder.Option::label)
