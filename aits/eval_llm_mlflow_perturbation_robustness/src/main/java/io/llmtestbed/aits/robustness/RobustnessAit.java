@@ -294,6 +294,25 @@ public final class RobustnessAit implements Ait {
   private static void record(AitContext ctx, MlflowRunSource source) {
     ctx.provenance().mlflowRun(source.trackingServer().map(t -> t.uri().toString())
         .orElse(null), source.run().experimentId(), source.run().runId());
+    ctx.provenance().tableDigest(source.run().runId(), read(() -> tableSha256(source), source));
+  }
+
+  /** sha256 (hex) of the run's eval_results_table.json as stored. */
+  private static String tableSha256(MlflowRunSource source) {
+    try (java.io.InputStream in = source.openArtifact(
+        io.llmtestbed.ait.sdk.mlflow.EvalTable.DEFAULT_ARTIFACT)) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        sha.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the eval table of "
+          + source.describe() + " to digest it", e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no SHA-256", e);
+    }
   }
 
   private static void logScore(Logger log, PerturbationScore s) {

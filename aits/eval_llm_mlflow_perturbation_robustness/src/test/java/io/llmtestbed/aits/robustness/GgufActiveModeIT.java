@@ -38,5 +38,6 @@ class GgufActiveModeIT {
     String provenance = Files.readString(r.outputDir().resolve(
         "downloads/Provenance/provenance.json"));
     assertThat(provenance).contains("gguf");
+    assertThat(provenance).as("the table read is digested").contains("eval_results_table");
   }
 }
