@@ -83,7 +83,7 @@ final class RunTables {
         }
         int index = rows.size();
         String key = keyed ? row.string(KEY_COLUMN) : null;
-        rows.add(new OriginalRow(index, key == null ? String.valueOf(index) : key,
+        rows.add(new OriginalRow(index, key == null ? String.valueOf(index) : key, key != null,
             table.hasColumn(CATEGORY_COLUMN) ? row.string(CATEGORY_COLUMN) : null,
             table.hasColumn(s.inputColumn()) ? row.string(s.inputColumn()) : null,
             table.hasColumn(s.targetColumn()) ? row.string(s.targetColumn()) : null,
@@ -110,14 +110,15 @@ final class RunTables {
       Map<String, String> required = new LinkedHashMap<>();
       required.put(s.predictionColumn(), "prediction_column");
       table.requireColumns(required);
-      boolean keyed = table.hasColumn(KEY_COLUMN);
+      // Pair by question_id only when both tables have it, else by row position.
+      boolean keyed = table.hasColumn(KEY_COLUMN) && originalKeyed(original);
       int index = -1;
       for (EvalRow row : table) {
         if (!keep.test(row)) {
           continue;
         }
         index++;
-        String key = keyed ? row.string(KEY_COLUMN) : String.valueOf(index);
+        String key = keyed ? row.string(KEY_COLUMN) : "#" + index;
         String answer = row.string(s.predictionColumn());
         String failure = table.hasColumn(FAILURE_COLUMN) ? row.string(FAILURE_COLUMN) : null;
         if (failure == null && answer == null) {
@@ -128,7 +129,7 @@ final class RunTables {
         Outcome outcome = table.hasColumn(STATUS_COLUMN) && row.string(STATUS_COLUMN) != null
             ? Outcome.valueOf(row.string(STATUS_COLUMN).toUpperCase(Locale.ROOT))
             : Outcome.APPLIED;
-        byKey.put(key == null ? String.valueOf(index) : key, new RowResult(index, key, outcome,
+        byKey.put(key == null ? "#" + index : key, new RowResult(index, key, outcome,
             table.hasColumn(DETAIL_COLUMN) ? row.string(DETAIL_COLUMN) : null,
             table.hasColumn(s.inputColumn()) ? row.string(s.inputColumn()) : null,
             table.hasColumn(s.targetColumn()) ? row.string(s.targetColumn()) : null, answer,
@@ -141,14 +142,20 @@ final class RunTables {
           + "failed (" + e.getMessage() + ")", e);
     }
     List<RowResult> out = new ArrayList<>(original.size());
+    boolean byPosition = byKey.keySet().stream().allMatch(k -> k.startsWith("#"));
     for (OriginalRow o : original) {
-      RowResult r = byKey.get(o.key());
+      RowResult r = byKey.get(byPosition ? "#" + o.index() : o.key());
       out.add(r != null ? new RowResult(o.index(), o.key(), r.outcome(), r.detail(), r.input(),
           r.gold() == null ? o.gold() : r.gold(), r.answer(), r.failure(), r.labelMap())
           : new RowResult(o.index(), o.key(), Outcome.APPLIED, "no row with this key in "
               + source.describe(), null, o.gold(), null, "missing_row", Map.of()));
     }
     return out;
+  }
+
+  /** Whether the original rows carry question_id values (not row positions). */
+  private static boolean originalKeyed(List<OriginalRow> original) {
+    return original.stream().anyMatch(o -> o.hasKey());
   }
 
   private static Map<String, String> labelMap(String json) {

@@ -136,4 +136,28 @@ class BadInputTest {
     assertThat(Answers.mapBack("A) リンゴ", Map.of("A", "B"))).isEqualTo("B) リンゴ");
     assertThat(Normalizer.normalize("１２", Normalizer.Form.NFKC)).isEqualTo("12");
   }
+
+  @Test
+  void should_measure_a_combined_offline_table_when_it_has_a_perturbation_column()
+      throws Exception {
+    List<String> columns = List.of("question_id", "category", "perturbation", "inputs",
+        "ground_truth", "outputs");
+    List<List<Object>> rows = new java.util.ArrayList<>();
+    for (int i = 1; i <= 4; i++) {
+      rows.add(java.util.Arrays.asList("q" + i, "c", null, "p" + i, "a" + i, "a" + i));
+    }
+    for (int i = 1; i <= 4; i++) {
+      rows.add(java.util.Arrays.asList("q" + i, "c", "kana", "p" + i, "a" + i,
+          i == 2 ? "wrong" : "a" + i));
+    }
+    Path combined = AitHarness.table(tmp.resolve("c/eval_results_table.json"), columns, rows);
+
+    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+        combined.toString()), Map.of("mode", "passive", "bootstrap_samples", "100"));
+
+    assertThat(r.errorCode()).as("output %s", r.output()).isNull();
+    assertThat(r.sequence("rows_measured")).containsExactly(4);
+    assertThat(r.sequence("consistency_rate")).containsExactly(0.75);
+    assertThat(r.sequence("accuracy_drop")).containsExactly(0.25);
+  }
 }

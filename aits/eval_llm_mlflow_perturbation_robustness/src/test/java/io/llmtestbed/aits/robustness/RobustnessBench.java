@@ -89,7 +89,7 @@ public final class RobustnessBench {
     }
     List<OriginalRow> rows = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      rows.add(new OriginalRow(i, "q" + (i % questions.size()) + "-" + i, null,
+      rows.add(new OriginalRow(i, "q" + (i % questions.size()) + "-" + i, true, null,
           questions.get(i % questions.size()), null, null));
     }
     return rows;
