@@ -164,6 +164,7 @@ def test_should_map_every_ait_measure_to_aiqm_aisi_and_iso_when_manifests_change
         "aisi": {p["id"] for p in DATA.aisi["perspectives"]},
         "iso25059": {c["id"] for c in DATA.iso["characteristics"]},
     }
+    unverified = {c["id"] for c in DATA.iso["characteristics"] if c["status"] == "unverified"}
     problems = []
     for ait, manifest in gr.ait_manifests(REPO).items():
         rows = [r for r in DATA.ait_rows() if r["source"] == f"ait:{ait}"]
@@ -177,6 +178,12 @@ def test_should_map_every_ait_measure_to_aiqm_aisi_and_iso_when_manifests_change
                 problems.append(f"{label}: no AIQM characteristic and no 'none' reason")
             for key in gr.FRAMEWORK_KEYS:
                 problems += _framework_problems(label, row, key, known[key])
+            # guideline/README.md promises that no measure rests on an unverified ISO entry
+            problems += [
+                f"{label}: maps to unverified ISO entry {i}"
+                for i in (row.get("iso25059") or {}).get("ids", [])
+                if i in unverified
+            ]
     assert problems == []
 
 

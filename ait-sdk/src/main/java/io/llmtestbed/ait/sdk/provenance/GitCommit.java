@@ -38,6 +38,9 @@ public record GitCommit(String commit, String source) {
     private static final long GIT_TIMEOUT_SECONDS = 5;
     private static volatile GitCommit cached;
 
+    // LIMIT: in an AIT image there is no checkout and no git: the commit is unknown unless the
+    // image sets LLM_TESTBED_GIT_COMMIT or the jar carries the resource; "-dirty" looks at
+    // tracked files only (untracked files are ignored).
     /** The commit of this process, looked up once per JVM. */
     public static GitCommit detect() {
         GitCommit c = cached;

@@ -2,6 +2,7 @@ package io.llmtestbed.ait.sdk.provenance;
 
 import io.llmtestbed.ait.sdk.mlflow.EvalTable;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
+import io.llmtestbed.ait.sdk.mlflow.TableFileRunSource;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,11 @@ public final class RunSources {
                 : source.run().runId() + ":" + artifactPath;
         // the opener may be called twice (data before columns): the last stream is the one read
         // to its end, and each call starts a fresh digest
-        return EvalTable.open(artifactPath + " of " + source.describe(),
+        // named as the source's own evalTable names it, so that messages do not change
+        String name = source instanceof TableFileRunSource file
+                && EvalTable.DEFAULT_ARTIFACT.equals(artifactPath) ? file.file().toString()
+                : artifactPath + " of " + source.describe();
+        return EvalTable.open(name,
                 () -> new DigestingStream(source.openArtifact(artifactPath), provenance, key));
     }
 

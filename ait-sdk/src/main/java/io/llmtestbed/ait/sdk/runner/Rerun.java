@@ -44,6 +44,8 @@ public final class Rerun {
     /** An input's digest changed; results are not compared as a reproduction. */
     public static final int EXIT_INPUT_CHANGED = 5;
 
+    private static final int NOTE_MAX = 400;
+
     private Rerun() {
     }
 
@@ -109,6 +111,10 @@ public final class Rerun {
             LocalRun run, int exitStatus) {
     }
 
+    // LIMIT: a run made in the AIT's container records container paths (/usr/local/qai/...) and
+    // the image's jar; re-running it here needs --inventory and --jar overrides, and it runs the
+    // jar in a JVM, not the image. The MLflow server's runs are read as they are now: a deleted
+    // run fails the re-run, a changed table is reported as an input change.
     /**
      * Checks the inputs, re-runs the AIT and compares.
      *
@@ -297,28 +303,35 @@ public final class Rerun {
     private static List<String> notes(JsonNode original, JsonNode rerun) {
         List<String> notes = new ArrayList<>();
         if (!original.path("llm").equals(rerun.path("llm"))) {
-            notes.add("LLM endpoints or settings differ: " + original.path("llm") + " -> "
-                    + rerun.path("llm"));
+            notes.add(cut("LLM endpoints or settings differ: " + original.path("llm") + " -> "
+                    + rerun.path("llm")));
         }
         if (!original.path("search").equals(rerun.path("search"))) {
-            notes.add("search backends differ: " + original.path("search") + " -> "
-                    + rerun.path("search"));
+            notes.add(cut("search backends differ: " + original.path("search") + " -> "
+                    + rerun.path("search")));
         }
         if (!original.path("cache").equals(rerun.path("cache"))) {
-            notes.add("LLM cache digests differ (new entries were written): "
-                    + original.path("cache") + " -> " + rerun.path("cache"));
+            notes.add(cut("cache digests differ (entries were added or removed): "
+                    + original.path("cache") + " -> " + rerun.path("cache")));
         }
-        JsonNode llmCalls = rerun.path("attributes").path("llm.calls");
-        if (!llmCalls.isMissingNode()) {
-            notes.add("LLM calls: original " + original.path("attributes").path("llm.calls")
-                    + ", re-run " + llmCalls);
-        }
+        // e.g. LLM accounting: a re-run answered from the cache shows zero calls here
+        JsonNode attrsBefore = original.path("attributes");
+        rerun.path("attributes").properties().forEach(e -> {
+            if (!e.getValue().equals(attrsBefore.path(e.getKey()))) {
+                notes.add(cut("attribute " + e.getKey() + ": " + attrsBefore.path(e.getKey())
+                        + " -> " + e.getValue()));
+            }
+        });
         String commitBefore = text(original.path("git").path("commit"), "unknown");
         String commitAfter = text(rerun.path("git").path("commit"), "unknown");
         if (!commitBefore.equals(commitAfter)) {
             notes.add("git commit differs: " + commitBefore + " -> " + commitAfter);
         }
         return notes;
+    }
+
+    private static String cut(String note) {
+        return note.length() <= NOTE_MAX ? note : note.substring(0, NOTE_MAX - 1) + "…";
     }
 
     private static String status(JsonNode provenance) {

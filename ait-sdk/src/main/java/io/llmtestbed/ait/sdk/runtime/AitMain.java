@@ -144,6 +144,8 @@ public final class AitMain {
         RunRecorder recorder = new RunRecorder(provenance, start);
         Provenance.setCurrent(provenance);
         // one JVM runs one AIT on the platform; in tests the audit must not carry earlier runs
+        // LIMIT: the audit and Provenance.current() are per JVM: two AITs run at the same time
+        // in one JVM (only possible in tests) would share them.
         EgressAudit.global().clear();
         try {
             LOG.info("AIT {} started with input directory {}", ait.getClass().getName(),
