@@ -209,9 +209,19 @@ public final class RunRecorder {
         outcome.measures().forEach(measures::put);
         ObjectNode na = root.putObject("not_applicable");
         outcome.notApplicable().forEach(na::put);
-        root.set("guideline_evidence", GuidelineEvidence.load().evidence(aitName,
-                outcome.measures().keySet()).toJson());
+        root.set("guideline_evidence", evidence(outcome.measures().keySet()));
         return root;
+    }
+
+    private JsonNode evidence(java.util.Set<String> measures) {
+        try {
+            return GuidelineEvidence.load().evidence(aitName, measures).toJson();
+        } catch (RuntimeException e) {
+            // a broken mapping must not cost the run its provenance
+            LOG.warn("Cannot read the guideline mapping ({}); provenance.json has no guideline"
+                    + " evidence", e.getMessage());
+            return JsonFormat.MAPPER.createObjectNode().put("error", e.getMessage());
+        }
     }
 
     private void putAitRecords(ObjectNode root) {
