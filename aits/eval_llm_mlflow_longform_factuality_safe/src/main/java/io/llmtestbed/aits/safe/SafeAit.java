@@ -269,7 +269,11 @@ public final class SafeAit implements Ait {
     }
     Outputs outputs = new Outputs(settings, runs);
     outputs.record(ctx);
-    outputs.writeTrace(ctx.downloadFile(FACT_TRACE, "safe_fact_trace.jsonl"));
+    if (runs.stream().anyMatch(r -> !r.safeResults().isEmpty())) {
+      outputs.writeTrace(ctx.downloadFile(FACT_TRACE, "safe_fact_trace.jsonl"));
+    } else {
+      log.info("No per-fact trace (download {}): SAFE rated no fact in this job", FACT_TRACE);
+    }
     outputs.writeResponseTable(ctx.resourceFile(RESPONSE_TABLE, "safe_responses.csv"));
     outputs.writeChart(ctx.resourceFile(SCORE_CHART, "safe_scores.png"));
     if (settings.writeBack()) {

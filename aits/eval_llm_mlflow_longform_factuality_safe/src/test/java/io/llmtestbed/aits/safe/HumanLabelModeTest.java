@@ -87,6 +87,6 @@ class HumanLabelModeTest {
     assertThat(r.measure("precision")).isNull();
     assertThat(r.measure("agreement")).isNull();
     assertThat(r.log()).contains("SAFE did not run: no LLM is configured (parameter llm_model "
-        + "is empty)");
+        + "is empty)").contains("No per-fact trace (download fact_trace): SAFE rated no fact");
   }
 }

@@ -121,6 +121,15 @@ class SafeEvaluatorTest {
       assertThat(r.language()).isEqualTo(Language.JA);
       assertThat(r.sentences()).extracting(s -> s.text()).containsExactly(
           "夏目漱石は1867年に生まれた作家です。", "代表作に「吾輩は猫である。」があります！");
+      assertThat(r.facts()).extracting(f -> f.fact().text()).containsExactly(
+          "夏目漱石は1867年に生まれた。", "夏目漱石は作家である。",
+          "夏目漱石の代表作に『吾輩は猫である』がある。");
+      assertThat(r.facts()).extracting(FactResult::revised)
+          .containsExactlyElementsOf(r.facts().stream().map(f -> f.fact().text()).toList());
+      assertThat(r.facts()).extracting(FactResult::relevant).containsOnly(true);
+      assertThat(r.facts()).extracting(f -> f.steps().get(0).query()).containsExactly(
+          "夏目漱石は1867年に生まれた。", "夏目漱石は作家である。",
+          "夏目漱石の代表作に『吾輩は猫である』がある。");
       assertThat(r.facts()).extracting(FactResult::rating).containsExactly(Rating.SUPPORTED,
           Rating.SUPPORTED, Rating.NOT_SUPPORTED);
       assertThat(world.server.calls()).filteredOn(c -> c.lastUserContent().contains("対象の文"))
