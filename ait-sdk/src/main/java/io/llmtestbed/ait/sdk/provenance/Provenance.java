@@ -1,5 +1,6 @@
 package io.llmtestbed.ait.sdk.provenance;
 
+import io.llmtestbed.ait.sdk.manifest.Manifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +28,7 @@ import java.util.Optional;
 public final class Provenance {
 
     /** Name of the download the SDK adds to every manifest. */
-    public static final String DOWNLOAD = io.llmtestbed.ait.sdk.manifest.Manifest.PROVENANCE;
+    public static final String DOWNLOAD = Manifest.PROVENANCE;
     /** File name of the download. */
     public static final String FILE_NAME = "provenance.json";
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbed.ait.sdk.manifest.JsonFormat;
+import io.llmtestbed.ait.sdk.manifest.Manifest;
 import io.llmtestbed.ait.sdk.net.EgressAudit;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public final class RunRecorder {
     /** Value of the {@code format} key. */
     public static final String FORMAT = "llm-testbed-provenance/1";
     /** Download name of the egress audit JSONL. */
-    public static final String EGRESS_DOWNLOAD = io.llmtestbed.ait.sdk.manifest.Manifest.EGRESS_AUDIT;
+    public static final String EGRESS_DOWNLOAD = Manifest.EGRESS_AUDIT;
     /** Shown instead of a parameter value whose name suggests a secret. */
     public static final String MASK = "****";
 

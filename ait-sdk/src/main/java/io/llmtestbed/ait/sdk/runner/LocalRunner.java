@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * <p>Under {@code --root} (default {@code .testbed/qai}) it copies each inventory file to
  * {@code {root}/inventory/{job}/{run}/{name}/{file}} (several files: {@code .../{name}/{index}/
  * {file}}; one directory per run, so that a later run never replaces the inventory an earlier
- * run's {@code provenance.json} names), writes {@code {root}/mnt/ip/job_args/{job}/{run}/ait.input.json} with
+ * run's {@code provenance.json} names), writes
+ * {@code {root}/mnt/ip/job_args/{job}/{run}/ait.input.json} with
  * {@code testbed_mount_volume_path = {root}/mnt}, starts the AIT in a new JVM with that
  * directory as its one argument, and reads {@code {root}/mnt/ip/job_result/{job}/{run}/
  * ait.output.json}. Job and run ids count up under the root unless given.
