@@ -249,6 +249,9 @@ public final class RobustnessAit implements Ait {
         baseline = active.baseline(rows, original);
         evals = active.perturb(rows);
         ctx.provenance().attribute("robustness.llm_accounting", client.accounting().snapshot());
+        if (s.llm().cacheDir() != null) {
+          ctx.provenance().cache(s.llm().cacheDir(), LlmClients.cacheDigest(s.llm().cacheDir()));
+        }
         if (s.writeBack()) {
           evals = active.logRuns(original, rows, baseline, evals);
         }

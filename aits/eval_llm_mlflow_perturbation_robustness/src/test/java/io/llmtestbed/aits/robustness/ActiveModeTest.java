@@ -125,7 +125,7 @@ class ActiveModeTest {
 
       AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
           table.toString()), params(server, "perturbations", "paraphrase",
-              "paraphrase_temperature", "0.9"));
+              "paraphrase_temperature", "0.9", "llm_cache_dir", tmp.resolve("cache").toString()));
 
       assertThat(r.errorCode()).as("output %s", r.output()).isNull();
       assertThat(r.sequence("rows_measured")).containsExactly(6);
@@ -135,6 +135,10 @@ class ActiveModeTest {
       assertThat(server.calls()).filteredOn(c -> c.lastUserContent().startsWith("次の文章を"))
           .hasSize(6).allMatch(c -> c.temperature() == 0.9);
       assertThat(Perturbations.names()).contains("paraphrase");
+      String provenance = Files.readString(r.outputDir().resolve(
+          "downloads/Provenance/provenance.json"));
+      assertThat(provenance).contains(tmp.resolve("cache").toString())
+          .contains("robustness.llm_accounting");
     }
   }
 }
