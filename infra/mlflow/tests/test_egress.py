@@ -486,11 +486,6 @@ _ALLOWED = {
     "egress.py": "the allow-list implementation",
     # Serves on 127.0.0.1 (inbound); imports no client.
     "scripted_llm.py": "test server, inbound only",
-    # LIMIT: its MLflow calls (log_artifacts inside mlflow.evaluate) are guarded only when the
-    # process imported evaluate/pyfunc_llm; the owner is asked to add egress.install_guard().
-    # Its SAFE work runs in the Java subprocess, which applies the same allow-list from the
-    # inherited environment. Remove this entry once the module imports llm_testbed.egress.
-    "safe_metric.py": "MLflow logging inside an evaluation; Java subprocess is guarded itself",
 }
 
 
