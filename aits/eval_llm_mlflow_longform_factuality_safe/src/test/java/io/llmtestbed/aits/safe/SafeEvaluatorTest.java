@@ -261,4 +261,20 @@ class SafeEvaluatorTest {
       assertThat(llm.accounting().retries()).isGreaterThanOrEqualTo(4);
     }
   }
+
+  @Test
+  void should_not_search_a_repeated_query_again_and_ask_for_a_new_one() {
+    world.verdicts.put("Ada wrote code.", "MORE Ada wrote code.");
+    try (LlmClient llm = world.llm(null);
+        SafeEvaluator safe = evaluator(llm, SafeSettings.builder().build())) {
+      ResponseResult r = safe.evaluate(PROMPT, "Ada wrote code.");
+
+      FactResult f = r.facts().get(0);
+      assertThat(f.duplicateQueries()).isEqualTo(1);
+      assertThat(f.steps()).extracting(SearchStep::query)
+          .containsExactly("Ada wrote code.", "Ada wrote code. evidence 2");
+      assertThat(f.rating()).isEqualTo(Rating.SUPPORTED);
+      assertThat(world.searches.get()).isEqualTo(2);
+    }
+  }
 }
