@@ -22,6 +22,17 @@ def entries(out: dict, key: str, value: str) -> list[tuple[str, str]]:
     return [(e["Name"], e[value]) for e in out.get("Result", {}).get(key, [])]
 
 
+# Provenance records times, paths and the machine; these parts must still be equal.
+PROVENANCE_KEYS = ("ait", "inputs_digest", "parameters", "measures", "not_applicable")
+
+
+def compare_provenance(container: Path, local: Path) -> list[str]:
+    got = json.loads(container.read_text(encoding="utf-8"))
+    want = json.loads(local.read_text(encoding="utf-8"))
+    return [f"provenance.json {k}: container {got.get(k)!r}, local runner {want.get(k)!r}"
+            for k in PROVENANCE_KEYS if got.get(k) != want.get(k)]
+
+
 def compare(mnt: Path, job: str, run: str, local_file: Path, manifest_file: Path) -> list[str]:
     container_file = mnt / "ip" / "job_result" / job / run / "ait.output.json"
     if not container_file.exists():
@@ -62,10 +73,14 @@ def compare(mnt: Path, job: str, run: str, local_file: Path, manifest_file: Path
                 continue
             rel = path[len(prefix):]
             host = mnt / "ip" / "job_result" / job / run / rel
-            if not host.is_file() or host.stat().st_size == 0:
+            # An AIT that made no outbound call leaves an empty egress audit: that is valid.
+            may_be_empty = host.name == "egress_audit.jsonl"
+            if not host.is_file() or (host.stat().st_size == 0 and not may_be_empty):
                 failures.append(f"{key} {name}: {path} missing or empty on the mount")
             elif host.suffix == ".png" and not host.read_bytes().startswith(b"\x89PNG"):
                 failures.append(f"{key} {name}: {rel} is not a PNG image")
+            elif host.name == "provenance.json":
+                failures += compare_provenance(host, local_root / rel)
             elif host.name != "ait.log" and host.suffix != ".png":
                 twin = local_root / rel
                 if twin.read_bytes() != host.read_bytes():
