@@ -225,7 +225,19 @@ def test_should_report_judge_scores_reference_metrics_and_ait_metrics_from_the_r
     stack, demo_experiments, first_demo_runs, tmp_path
 ):
     jmt_runs = [r for r in first_demo_runs if r.dataset == JMT_DATASET]
-    mlflow.MlflowClient().log_metric(jmt_runs[0].run_id, "answer_accuracy/exact_match", 0.125)
+    client = mlflow.MlflowClient()
+    client.log_metric(jmt_runs[0].run_id, "answer_accuracy/exact_match", 0.125)
+    # A perturbed evaluation logged later by the robustness AIT is not a model of its own.
+    experiment = client.get_experiment_by_name(demo_experiments[JMT_DATASET])
+    perturbed = client.create_run(
+        experiment.experiment_id,
+        run_name="perturbed-width",
+        tags={
+            "testbed.model_id": "perturbed-width-model",
+            "testbed.robustness.original_run_id": jmt_runs[0].run_id,
+        },
+    )
+    client.set_terminated(perturbed.info.run_id)
 
     summary = generate_report(tmp_path / "RESULTS.md", experiments=demo_experiments)
 
@@ -239,6 +251,7 @@ def test_should_report_judge_scores_reference_metrics_and_ait_metrics_from_the_r
         assert f"| {category} | {cells} |" in text
     assert "`answer_accuracy/exact_match` | 0.1250 | – | – |" in text
     assert "GPT-4" in text and "Recorded outputs, not live models" in text
+    assert "perturbed-width-model" not in text and perturbed.info.run_id not in text
     assert len(summary.charts) == 4
     for chart in summary.charts:
         assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

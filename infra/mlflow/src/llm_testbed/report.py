@@ -58,6 +58,9 @@ class ReportSummary:
     factscore: list[ModelResult]
 
 
+TAG_PERTURBED_FROM = "testbed.robustness.original_run_id"
+
+
 def _latest_finished_runs(experiment_name: str) -> list[Run]:
     experiment = mlflow.get_experiment_by_name(experiment_name)
     if experiment is None:
@@ -70,6 +73,9 @@ def _latest_finished_runs(experiment_name: str) -> list[Run]:
     )
     latest: dict[str, Run] = {}
     for run in runs:
+        # Perturbed evaluations logged by the robustness AIT are not models of their own.
+        if TAG_PERTURBED_FROM in run.data.tags:
+            continue
         latest.setdefault(run.data.tags.get(TAG_MODEL_ID, run.info.run_name), run)
     return sorted(latest.values(), key=lambda r: r.data.tags.get(TAG_MODEL_ID, ""))
 
