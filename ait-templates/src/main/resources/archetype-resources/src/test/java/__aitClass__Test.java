@@ -42,7 +42,7 @@ class ${aitClass}Test {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("answered_rate", "0.6"));
         assertThat(run.resources()).extracting(OutputEntry::name).containsExactly("answered_table");
         assertThat(run.downloads()).extracting(OutputEntry::name)
-                .containsExactlyInAnyOrder("row_flags", "Log");
+                .containsExactlyInAnyOrder("row_flags", "Log", "Provenance", "EgressAudit");
         Path result = run.outputFile().getParent();
         assertThat(Files.readAllLines(result.resolve("resources/answered_table/answered_rate.csv"),
                 StandardCharsets.UTF_8)).hasSize(2).last().asString().endsWith(",5,3,0.6");
