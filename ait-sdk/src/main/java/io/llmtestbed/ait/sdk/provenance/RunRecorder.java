@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,17 +137,18 @@ public final class RunRecorder {
     /**
      * A digest over the inventories' digests and the parameters after defaults, one line per
      * item ({@code inventory NAME INDEX SHA256}, {@code parameter NAME=VALUE}), so that two runs
-     * on the same inputs share it whatever their paths or job ids.
+     * on the same inputs share it whatever their paths, job ids or the order in which the
+     * platform listed them (items are sorted by name).
      */
     public String inputsDigest() {
         StringBuilder sb = new StringBuilder();
-        inventories.forEach((name, files) -> {
+        new TreeMap<>(inventories).forEach((name, files) -> {
             for (int i = 0; i < files.size(); i++) {
                 sb.append("inventory ").append(name).append(' ').append(i).append(' ')
                         .append(files.get(i).sha256()).append('\n');
             }
         });
-        parameters.forEach((k, v) -> sb.append("parameter ").append(k).append('=').append(v)
+        new TreeMap<>(parameters).forEach((k, v) -> sb.append("parameter ").append(k).append('=').append(v)
                 .append('\n'));
         return Digests.sha256(sb.toString());
     }
