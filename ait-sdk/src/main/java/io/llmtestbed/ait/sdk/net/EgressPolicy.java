@@ -37,9 +37,10 @@ import java.util.regex.Pattern;
  *
  * <p><b>Rule</b>: a host is allowed when its name matches a name entry, or when <em>every</em>
  * address it resolves to is in an address entry; a name that resolves to any public address is
- * public. A name that does not resolve is denied (it cannot be shown to be private). The
- * keywords never cover the cloud instance-metadata addresses 169.254.169.254 and
- * fd00:ec2::254 (they hand out credentials); list such an address exactly to allow it.
+ * public. A name that does not resolve is denied (it cannot be shown to be private). Neither
+ * the keywords nor a wider range (e.g. {@code 169.254.0.0/16}, {@code 0.0.0.0/0}) cover the
+ * cloud instance-metadata addresses 169.254.169.254 and fd00:ec2::254 (they hand out
+ * credentials); list such an address exactly (or as {@code /32}, {@code /128}) to allow it.
  *
  * <p><b>Configuration</b> ({@link #current()}): the entries of the environment variable
  * {@value #ALLOW_ENV} plus those of the file named by {@value #FILE_ENV} or, when that is not
@@ -303,6 +304,10 @@ public final class EgressPolicy {
           : "resolves to " + String.join(", ", all) + (denied.size() == all.size() ? "" :
           " of which " + String.join(", ", denied) + " " + (denied.size() == 1 ? "is" : "are")
               + " not allowed") + "; a name is public when any of its addresses is";
+      if (addresses.stream().anyMatch(EgressPolicy::isMetadata)) {
+        why += " (a cloud instance-metadata address, which hands out credentials: only an"
+            + " entry of exactly that address allows it, no keyword or wider range)";
+      }
       throw deny(host, all, why, purpose, dataKind, bytes);
     }
   }
@@ -320,18 +325,27 @@ public final class EgressPolicy {
   }
 
   private boolean allowedAddress(InetAddress a) {
+    boolean metadata = isMetadata(a);
     for (Cidr c : ranges) {
+      // a metadata address is allowed only by its exact entry, never by a range around it
+      if (c.contains(a) && (!metadata || c.isSingleAddress())) {
+        return true;
+      }
+    }
+    if (metadata) {
+      return false;
+    }
+    for (Cidr c : keywordRanges) {
       if (c.contains(a)) {
         return true;
       }
     }
+    return false;
+  }
+
+  private static boolean isMetadata(InetAddress a) {
     for (Cidr m : METADATA) {
       if (m.contains(a)) {
-        return false;
-      }
-    }
-    for (Cidr c : keywordRanges) {
-      if (c.contains(a)) {
         return true;
       }
     }
@@ -466,6 +480,11 @@ public final class EgressPolicy {
       String text = addressText(net, a instanceof Inet6Address)
           + (prefix == max ? "" : "/" + prefix);
       return new Cidr(net, prefix, text);
+    }
+
+    /** Whether the range is one address (prefix /32 for IPv4, /128 for IPv6). */
+    boolean isSingleAddress() {
+      return prefix == network.length * 8;
     }
 
     boolean contains(InetAddress a) {

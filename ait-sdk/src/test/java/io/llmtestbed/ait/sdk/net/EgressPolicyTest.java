@@ -167,6 +167,25 @@ class EgressPolicyTest {
   }
 
   @Test
+  void should_keep_metadata_addresses_denied_when_only_a_wider_range_lists_them() {
+    EgressPolicy ranges = EgressPolicy.parse("169.254.0.0/16,fd00::/8,0.0.0.0/0")
+        .withResolver(NO_DNS);
+    EgressPolicy exact = EgressPolicy.parse("169.254.169.254/32,fd00:ec2::254/128")
+        .withResolver(NO_DNS);
+
+    assertThat(ranges.allows(URI.create("http://169.254.10.1/"))).isTrue();
+    assertThat(ranges.allows(URI.create("http://8.8.8.8/"))).isTrue();
+    assertThat(ranges.allows(URI.create("http://169.254.169.254/latest/meta-data/")))
+        .as("a range is not the exact address").isFalse();
+    assertThat(ranges.allows(URI.create("http://[fd00:ec2::254]/"))).isFalse();
+    assertThat(denied(ranges, "http://169.254.169.254/").getMessage())
+        .contains("host '169.254.169.254'").contains("instance-metadata")
+        .contains("LLM_TESTBED_EGRESS_ALLOW=");
+    assertThat(exact.allows(URI.create("http://169.254.169.254/"))).isTrue();
+    assertThat(exact.allows(URI.create("http://[fd00:ec2::254]/"))).isTrue();
+  }
+
+  @Test
   void should_reject_malformed_entry_naming_it_and_the_rule() {
     assertThatThrownBy(() -> EgressPolicy.parse("loopback, https://api.openai.com"))
         .isInstanceOf(AitException.class)
