@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -44,7 +45,8 @@ public final class RunRecorder {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxx");
     private static final Pattern SECRET_NAME =
-            Pattern.compile("(?i)(key|token|secret|password|credential)");
+            Pattern.compile("(?i)(^|[_.-])(key|apikey|token|secret|password|passwd|credentials?)"
+                    + "($|[_.-])");
 
     private final Provenance provenance;
     private final OffsetDateTime started;
@@ -114,15 +116,25 @@ public final class RunRecorder {
     }
 
     /**
-     * Records the parameters after defaults; values whose names contain key, token, secret,
-     * password or credential are written as {@value #MASK}.
+     * Records the parameters after defaults; values of secret-looking names (see
+     * {@link #isSecret}) are written as {@value #MASK}.
      *
      * @param values every declared parameter's value as text
      * @param defaulted the names that took the manifest's default
      */
     public void parameters(Map<String, String> values, List<String> defaulted) {
-        values.forEach((k, v) -> parameters.put(k, SECRET_NAME.matcher(k).find() ? MASK : v));
+        values.forEach((k, v) -> parameters.put(k, isSecret(k) ? MASK : v));
         fromDefault.addAll(defaulted);
+    }
+
+    /**
+     * Whether a parameter's value is masked: a word of its name (words split at {@code _ . -})
+     * is key, apikey, token, secret, password, passwd or credential(s), unless the name ends with
+     * {@code _env} (it names the environment variable holding the secret, e.g.
+     * {@code llm_api_key_env}, and a re-run needs it). {@code max_tokens} is not masked.
+     */
+    static boolean isSecret(String name) {
+        return SECRET_NAME.matcher(name).find() && !name.toLowerCase(Locale.ROOT).endsWith("_env");
     }
 
     /**

@@ -51,4 +51,15 @@ class RunRecorderTest {
         r.parameters(params, List.of());
         return r;
     }
+
+    @Test
+    void should_mask_secret_values_but_keep_names_of_environment_variables() {
+        assertThat(RunRecorder.isSecret("api_key")).isTrue();
+        assertThat(RunRecorder.isSecret("opensearch_password")).isTrue();
+        assertThat(RunRecorder.isSecret("llm_api_key_env")).as("names an env var, not a secret")
+                .isFalse();
+        assertThat(RunRecorder.isSecret("temperature")).isFalse();
+        assertThat(RunRecorder.isSecret("max_tokens")).as("a count, not a token").isFalse();
+        assertThat(RunRecorder.isSecret("access_token")).isTrue();
+    }
 }
