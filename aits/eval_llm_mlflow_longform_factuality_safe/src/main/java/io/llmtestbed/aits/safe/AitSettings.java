@@ -52,6 +52,12 @@ record AitSettings(String mode, String promptColumn, String responseColumn,
           .demonstrations(ctx.intParam("demonstrations"))
           .concurrency(concurrency)
           .build();
+      String searchBackend = choice(ctx, "search_backend", SearchSettings.BACKENDS,
+          "lucene (the document_collection inventory; nothing leaves the machine)");
+      String searchLanguage = choice(ctx, "search_language", SearchSettings.LANGUAGES,
+          "auto (English and Japanese analyzers)");
+      String serperUrl = url(ctx, "serper_url");
+      String openSearchUrl = url(ctx, "opensearch_url");
       String baseUrl = ctx.stringParam("llm_base_url").trim();
       String keyEnv = ctx.stringParam("llm_api_key_env").trim();
       LlmSettings llm = LlmSettings.builder()
@@ -67,10 +73,9 @@ record AitSettings(String mode, String promptColumn, String responseColumn,
           .build();
       return new AitSettings(mode, column(ctx, "prompt_column"), column(ctx, "response_column"),
           column(ctx, "annotations_column"), !model.isEmpty(), safe, llm,
-          ctx.stringParam("search_backend").trim().toLowerCase(Locale.ROOT),
-          ctx.stringParam("search_language").trim(), ctx.stringParam("serper_url").trim(),
+          searchBackend, searchLanguage, serperUrl,
           ctx.stringParam("serper_api_key_env").trim(), ctx.stringParam("serper_gl").trim(),
-          ctx.stringParam("serper_hl").trim(), ctx.stringParam("opensearch_url").trim(),
+          ctx.stringParam("serper_hl").trim(), openSearchUrl,
           ctx.stringParam("opensearch_index").trim(), ctx.intParam("k"), ctx.intParam("k2"),
           ctx.doubleParam("max_unrated_share"), cache, ctx.intParam("max_responses"),
           ctx.doubleParam("confidence_level"), ctx.intParam("bootstrap_samples"),
@@ -84,7 +89,8 @@ record AitSettings(String mode, String promptColumn, String responseColumn,
   SearchSettings search(Path collection) {
     SearchSettings.Builder b = SearchSettings.builder().backend(searchBackend)
         .language(searchLanguage)
-        .cacheDir(cacheDir == null ? null : cacheDir.resolve("search"));
+        // SearchCache adds search/ and the on-the-fly index lucene-index/ itself, as in the CLI
+        .cacheDir(cacheDir);
     if (collection != null) {
       if (Files.isDirectory(collection)) {
         b.indexDir(collection);
@@ -120,6 +126,41 @@ record AitSettings(String mode, String promptColumn, String responseColumn,
           + "fact (search the revised fact itself) or llm (the model writes the first query)");
     }
     return v.equals("fact");
+  }
+
+  /** A parameter that must be one of {@code allowed} (case-insensitive). */
+  private static String choice(AitContext ctx, String parameter, List<String> allowed,
+      String usual) {
+    String v = ctx.stringParam(parameter).trim().toLowerCase(Locale.ROOT);
+    if (!allowed.contains(v)) {
+      throw new IllegalArgumentException("parameter '" + parameter + "' is '"
+          + ctx.stringParam(parameter) + "'; it must be one of " + allowed + ". Fix: pass one "
+          + "of these, or leave it out for " + usual);
+    }
+    return v;
+  }
+
+  /** An optional http(s) URL parameter; empty stays empty. */
+  private static String url(AitContext ctx, String parameter) {
+    String v = ctx.stringParam(parameter).trim();
+    if (v.isEmpty()) {
+      return v;
+    }
+    URI uri;
+    try {
+      uri = new URI(v);
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("parameter '" + parameter + "' is '" + v + "', which "
+          + "is not a URL (" + e.getMessage() + "). Fix: pass an http(s) URL such as "
+          + "https://host:port/path, or leave it empty", e);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+      throw new IllegalArgumentException("parameter '" + parameter + "' is '" + v + "'; it must "
+          + "be an http or https URL with a host. Fix: pass e.g. https://host:port/path, or "
+          + "leave it empty");
+    }
+    return v;
   }
 
   private static boolean blank(String s) {

@@ -14,6 +14,8 @@ import io.llmtestbed.ait.sdk.mlflow.EvalTableException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
 import io.llmtestbed.ait.sdk.mlflow.RunReference;
+import io.llmtestbed.ait.sdk.provenance.Provenance;
+import io.llmtestbed.ait.sdk.provenance.RunSources;
 import io.llmtestbed.ait.sdk.runtime.Ait;
 import io.llmtestbed.ait.sdk.runtime.AitContext;
 import io.llmtestbed.ait.sdk.runtime.AitException;
@@ -152,8 +154,9 @@ public final class SafeAit implements Ait {
         .parameter("opensearch_url", ValueType.STR, "OpenSearch base URL.", "")
         .parameter("opensearch_index", ValueType.STR, "OpenSearch index with title/text "
             + "fields.", "")
-        .parameter("max_unrated_share", ValueType.FLOAT, "The run fails (E999, after writing "
-            + "every output) when the share of unrated facts exceeds this.", "0.1", "0", "1")
+        .parameter("max_unrated_share", ValueType.FLOAT, "The run fails (E901, after writing "
+            + "every output file and without write-back) when the share of unrated facts "
+            + "exceeds this.", "0.1", "0", "1")
         .parameter("cache_dir", ValueType.STR, "Directory of the LLM cache (llm/) and the "
             + "search cache (search/); a re-run with the same inputs costs no call. Empty = no "
             + "cache.", "")
@@ -221,7 +224,7 @@ public final class SafeAit implements Ait {
     Path collection = collection(ctx.inventoryFile(COLLECTION));
     List<String> modes = new ArrayList<>();
     for (MlflowRunSource s : sources) {
-      modes.add(modeOf(settings, s));
+      modes.add(modeOf(settings, s, ctx.provenance()));
     }
     boolean needsSafe = settings.llmConfigured()
         || modes.stream().anyMatch(m -> m.equals("safe"));
@@ -240,7 +243,7 @@ public final class SafeAit implements Ait {
         Set<String> labels = new HashSet<>();
         for (int i = 0; i < sources.size(); i++) {
           runs.add(evaluateRun(settings, sources.get(i), label(sources.get(i), labels),
-              modes.get(i), evaluator, log));
+              modes.get(i), evaluator, log, ctx.provenance()));
         }
         log.info("LLM: {} calls, {} cache hits, {} retries, {} failures; search: {}",
             llm.accounting().calls(), llm.accounting().cacheHits(), llm.accounting().retries(),
@@ -264,7 +267,7 @@ public final class SafeAit implements Ait {
       Set<String> labels = new HashSet<>();
       for (int i = 0; i < sources.size(); i++) {
         runs.add(evaluateRun(settings, sources.get(i), label(sources.get(i), labels),
-            modes.get(i), null, log));
+            modes.get(i), null, log, ctx.provenance()));
       }
     }
     Outputs outputs = new Outputs(settings, runs);
@@ -276,28 +279,58 @@ public final class SafeAit implements Ait {
     }
     outputs.writeResponseTable(ctx.resourceFile(RESPONSE_TABLE, "safe_responses.csv"));
     outputs.writeChart(ctx.resourceFile(SCORE_CHART, "safe_scores.png"));
-    if (settings.writeBack()) {
+    AitException unrated = checkUnrated(settings, runs);
+    if (unrated != null) {
+      // a failed job must not leave its scores (F1@K = 0 when nothing could be rated) as the
+      // runs' latest safe_factuality metrics
+      log.warn("Write-back skipped: too many facts are unrated, the job fails");
+    } else if (settings.writeBack()) {
       new WriteBack(settings, outputs, log).write(sources, runs);
     } else {
       log.info("Write-back off (parameter write_back=false): the MLflow runs are left as they "
           + "are");
     }
-    checkUnrated(settings, runs);
+    if (unrated != null) {
+      throw unrated;
+    }
   }
 
-  private static void checkUnrated(AitSettings settings, List<RunResult> runs) {
+  /** The failure when the unrated share exceeds max_unrated_share, else null. */
+  static AitException checkUnrated(AitSettings settings, List<RunResult> runs) {
     long facts = runs.stream().mapToLong(RunResult::facts).sum();
     long unrated = runs.stream()
         .mapToLong(r -> r.count(io.llmtestbed.aits.safe.pipeline.Rating.UNRATED)).sum();
     double share = facts == 0 ? 0 : (double) unrated / facts;
-    if (share > settings.maxUnratedShare()) {
-      throw new AitException(ErrorCode.E999, unrated + " of " + facts + " atomic facts ("
-          + String.format(java.util.Locale.ROOT, "%.1f%%", 100 * share) + ") could not be rated, "
-          + "more than max_unrated_share=" + settings.maxUnratedShare() + ". Every output was "
-          + "written: the reasons are in the fact trace (download fact_trace, field reason). "
-          + "Fix: repair the LLM endpoint or search backend named there, or raise "
-          + "max_unrated_share");
+    if (share <= settings.maxUnratedShare()) {
+      return null;
     }
+    // the most frequent reason, so that the Detail names the problem (e.g. the LLM endpoint
+    // that refused connections) without opening the trace
+    Map<String, Long> reasons = new LinkedHashMap<>();
+    for (RunResult run : runs) {
+      for (ResponseResult r : run.safeResults()) {
+        for (io.llmtestbed.aits.safe.pipeline.FactResult f : r.facts()) {
+          if (f.rating() == io.llmtestbed.aits.safe.pipeline.Rating.UNRATED) {
+            reasons.merge(f.reason() == null ? "no reason recorded" : f.reason(), 1L, Long::sum);
+          }
+        }
+      }
+    }
+    Map.Entry<String, Long> top = reasons.entrySet().stream()
+        .max(Map.Entry.comparingByValue()).orElse(null);
+    String common = top == null ? "" : " Most common reason (" + top.getValue() + " of "
+        + unrated + "): " + cut(top.getKey(), 600) + ".";
+    // E901 (execution error), not E999: the SDK keeps E999 for the JVM and the installation
+    return new AitException(ErrorCode.E901, unrated + " of " + facts + " atomic facts ("
+        + String.format(java.util.Locale.ROOT, "%.1f%%", 100 * share) + ") could not be rated, "
+        + "more than max_unrated_share=" + settings.maxUnratedShare() + "." + common + " Every "
+        + "output file was written (the reason of each fact is in the fact trace, download "
+        + "fact_trace, field reason); nothing was written back to MLflow. Fix: repair the LLM "
+        + "endpoint or search backend named there, or raise max_unrated_share");
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "…";
   }
 
   private static void provenance(AitContext ctx, AitSettings settings, LlmClient llm,
@@ -329,11 +362,12 @@ public final class SafeAit implements Ait {
     return inventory;
   }
 
-  private static String modeOf(AitSettings settings, MlflowRunSource source) {
+  private static String modeOf(AitSettings settings, MlflowRunSource source,
+      Provenance provenance) {
     if (!settings.mode().equals("auto")) {
       return settings.mode();
     }
-    try (EvalTable table = source.evalTable()) {
+    try (EvalTable table = RunSources.openDigested(provenance, source)) {
       return table.hasColumn(settings.annotationsColumn()) ? "human" : "safe";
     } catch (MlflowRunException e) {
       throw mapped(e, "reading " + source.describe() + ": ");
@@ -343,10 +377,20 @@ public final class SafeAit implements Ait {
   }
 
   private RunResult evaluateRun(AitSettings settings, MlflowRunSource source, String label,
-      String mode, SafeEvaluator evaluator, Logger log) throws InterruptedException {
+      String mode, SafeEvaluator evaluator, Logger log, Provenance provenance)
+      throws InterruptedException {
     List<Object[]> pending = new ArrayList<>();
     boolean human = mode.equals("human");
-    try (EvalTable table = source.evalTable()) {
+    // the run and its table's sha256 go into provenance.json (mlflow.runs_read, table_digests)
+    try (EvalTable table = RunSources.openDigested(provenance, source)) {
+      if (human && !table.hasColumn(settings.annotationsColumn())) {
+        throw AitException.invalidInput(source.describe() + " has no column '"
+            + settings.annotationsColumn() + "' (parameter annotations_column), so human-label "
+            + "mode (mode=" + settings.mode() + ") has no human labels to score; its columns: "
+            + table.columns() + ". Fix: use mode=auto (SAFE with an LLM on runs without "
+            + "labels), or register runs whose table has FActScore annotations, or set "
+            + "annotations_column to the column that holds them");
+      }
       Map<String, String> required = new LinkedHashMap<>();
       required.put(settings.promptColumn(), "prompt_column");
       required.put(settings.responseColumn(), "response_column");

@@ -112,7 +112,7 @@ class SafeAitTest {
   }
 
   @Test
-  void should_fail_with_e999_after_writing_every_output_when_too_many_facts_are_unrated()
+  void should_fail_with_e901_after_writing_every_output_when_too_many_facts_are_unrated()
       throws Exception {
     world.close();
     world = new SafeWorld();
@@ -121,13 +121,91 @@ class SafeAitTest {
 
     AitHarness.Result r = run("c", params("max_parse_retries", "0"));
 
-    assertThat(r.errorCode()).isEqualTo("E999");
+    // E901: the SDK keeps E999 for the JVM and the installation
+    assertThat(r.errorCode()).isEqualTo("E901");
     assertThat(r.errorDetail()).contains("could not be rated, more than max_unrated_share=0.1")
-        .contains("Fix:");
+        .contains("Most common reason (3 of 3)").contains("malformed answer")
+        .contains("nothing was written back to MLflow").contains("Fix:");
+    assertThat(r.log()).contains("Write-back skipped");
     assertThat(Files.readAllLines(r.file("safe_fact_trace.jsonl"))).hasSize(3)
         .allSatisfy(l -> assertThat(l).contains("\"rating\":\"Unrated\"")
             .contains("malformed answer"));
     assertThat(r.file("safe_responses.csv")).isNotEmptyFile();
+  }
+
+  @Test
+  void should_record_the_run_and_the_table_digest_in_provenance_when_a_table_is_read()
+      throws Exception {
+    AitHarness.Result r = run("p", params());
+
+    assertThat(r.errorCode()).as("%s", r.errorDetail()).isNull();
+    JsonNode mlflow = AitHarness.JSON.readTree(r.file("provenance.json").toFile()).path("mlflow");
+    assertThat(mlflow.path("runs_read")).hasSize(1);
+    String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest
+        .getInstance("SHA-256").digest(Files.readAllBytes(table)));
+    assertThat(mlflow.path("table_digests").path("eval_results_table").asText())
+        .isEqualTo(sha);
+  }
+
+  @Test
+  void should_answer_a_second_run_from_the_search_cache_when_the_index_is_at_another_path()
+      throws Exception {
+    // the platform copies an inventory under a per-job directory: same index, new path
+    Path first = root.resolve("job1/index");
+    new io.llmtestbed.aits.safe.index.IndexBuilder(
+        io.llmtestbed.aits.safe.index.IndexLanguage.AUTO).build(collection, first);
+    Path second = root.resolve("job2/index");
+    Files.createDirectories(second);
+    try (var files = Files.list(first)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, second.resolve(f.getFileName()));
+      }
+    }
+    Map<String, String> p = params();
+    assertThat(AitHarness.run(root.resolve("i1"), Map.of(SafeAit.RUNS, table.toString(),
+        SafeAit.COLLECTION, first.toString()), p).errorCode()).isNull();
+
+    AitHarness.Result again = AitHarness.run(root.resolve("i2"), Map.of(SafeAit.RUNS,
+        table.toString(), SafeAit.COLLECTION, second.toString()), p);
+
+    assertThat(again.errorCode()).as("%s", again.errorDetail()).isNull();
+    assertThat(again.log()).containsPattern("search: .*calls=0");
+    // the layout the README documents, shared with SafeCli batch: <cache_dir>/search/<aa>/
+    assertThat(root.resolve("cache/search/search")).doesNotExist();
+    try (var dirs = Files.list(root.resolve("cache/search"))) {
+      assertThat(dirs.toList()).isNotEmpty()
+          .allSatisfy(d -> assertThat(d.getFileName().toString()).matches("[0-9a-f]{2}"));
+    }
+  }
+
+  @Test
+  void should_fail_with_e102_naming_the_parameter_when_a_search_setting_is_unknown()
+      throws Exception {
+    AitHarness.Result backend = run("sb", params("search_backend", "bing"));
+    AitHarness.Result language = run("sl", params("search_language", "jp"));
+    AitHarness.Result url = run("su", params("search_backend", "serper", "serper_url",
+        "http://[bad"));
+
+    assertThat(backend.errorCode()).isEqualTo("E102");
+    assertThat(backend.errorDetail()).contains("parameter 'search_backend' is 'bing'")
+        .contains("[lucene, serper, opensearch]").contains("Fix:")
+        .doesNotContain("IllegalArgumentException");
+    assertThat(language.errorDetail()).contains("parameter 'search_language' is 'jp'")
+        .doesNotContain("IllegalArgumentException");
+    assertThat(url.errorCode()).isEqualTo("E102");
+    assertThat(url.errorDetail()).contains("parameter 'serper_url'")
+        .doesNotContain("IllegalArgumentException");
+    assertThat(world.server.requestCount()).isZero();
+  }
+
+  @Test
+  void should_fail_with_e102_naming_mode_auto_when_human_mode_meets_a_table_without_labels()
+      throws Exception {
+    AitHarness.Result r = run("hn", Map.of("mode", "human", "write_back", "false"));
+
+    assertThat(r.errorCode()).isEqualTo("E102");
+    assertThat(r.errorDetail()).contains("has no column 'annotations'")
+        .contains("Fix: use mode=auto").doesNotContain("mlflow.evaluate with predictions=");
   }
 
   @Test

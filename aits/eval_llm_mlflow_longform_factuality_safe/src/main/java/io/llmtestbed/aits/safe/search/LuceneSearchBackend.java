@@ -66,6 +66,18 @@ public final class LuceneSearchBackend implements SearchBackend {
         index.location(), m.language(), m.documents(), m.passages(), m.luceneVersion());
   }
 
+  /**
+   * The backend without the index's location: the index digest in the cache key already covers
+   * the collection's bytes and every setting that changes results, so the same index copied to
+   * another path (a per-job inventory directory) is answered from the cache.
+   */
+  @Override
+  public String cacheIdentity() {
+    IndexManifest m = index.manifest();
+    return String.format(Locale.ROOT, "lucene (%s, %s, Lucene %s)", m.language(), m.analyzer(),
+        m.luceneVersion());
+  }
+
   @Override
   public String indexDigest() {
     return index.manifest().indexDigest();

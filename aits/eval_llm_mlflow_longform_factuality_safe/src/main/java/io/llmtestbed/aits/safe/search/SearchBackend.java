@@ -28,9 +28,19 @@ public interface SearchBackend extends AutoCloseable {
   /**
    * Names the backend and what it searches, without secrets, e.g. {@code lucene:/data/idx
    * (en, 2,314 passages)} or {@code serper:https://google.serper.dev/search gl=us hl=en}. Part of
-   * the search cache key and of the AIT's provenance.
+   * the AIT's provenance.
    */
   String describe();
+
+  /**
+   * What the search cache key names the backend by: by default {@link #describe()}. A backend
+   * whose {@code describe()} holds something that does not change results (the Lucene index's
+   * path, which the platform puts under a per-job inventory directory) returns a text without
+   * it, so that a re-run from another path is answered from the cache.
+   */
+  default String cacheIdentity() {
+    return describe();
+  }
 
   /**
    * A digest of what the backend searches: for Lucene the sha256 of the collection and the index

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 
 /**
  * Content-addressed store of search answers under {@code <cacheDir>/search/}. The key is the
- * sha256 of the canonical JSON of the backend's {@link SearchBackend#describe()}, its
+ * sha256 of the canonical JSON of the backend's {@link SearchBackend#cacheIdentity()}, its
  * {@link SearchBackend#indexDigest()}, the query and k, so a changed index or backend never
  * answers from a stale entry. Entries are written to a temporary file and moved into place, so
  * concurrent writers of the same key leave one whole entry.

@@ -36,10 +36,9 @@ public final class SearchClient implements SearchBackend {
       throw new IllegalArgumentException("search k must be at least 1, got " + k);
     }
     accounting.searched();
-    // LIMIT: describe() names the Lucene index path, so the same index at another path misses
-    // the cache (equal results, repeated calls).
+    // the backend's cache identity, not describe(): a Lucene index path changes per job
     String key = cache == null ? null
-        : SearchCache.key(backend.describe(), backend.indexDigest(), query, k);
+        : SearchCache.key(backend.cacheIdentity(), backend.indexDigest(), query, k);
     if (cache != null) {
       Optional<List<SearchResult>> hit = cache.get(key);
       if (hit.isPresent()) {
