@@ -158,9 +158,13 @@ public final class Rerun {
                     + "/ip/job_result/{job}/{run}/downloads/Provenance/provenance.json)", e);
         }
         if (root == null || !RunRecorder.FORMAT.equals(root.path("format").asText())) {
+            String found = root == null || root.isMissingNode() ? "an empty file"
+                    : !root.isObject() ? "a JSON " + root.getNodeType().toString()
+                            .toLowerCase(java.util.Locale.ROOT) + ", not an object"
+                    : !root.has("format") ? "no key 'format'"
+                    : root.path("format").toString();
             throw new IllegalArgumentException(file + " is not a provenance.json: key 'format'"
-                    + " must be \"" + RunRecorder.FORMAT + "\", found "
-                    + (root == null ? "nothing" : root.path("format")));
+                    + " must be \"" + RunRecorder.FORMAT + "\", found " + found);
         }
         return root;
     }
@@ -184,6 +188,13 @@ public final class Rerun {
                 FileDigest now = FileDigest.of(p);
                 String label = files.size() == 1 ? name : name + "[" + i + "]";
                 String before = text(files.get(i).path("sha256"), "missing");
+                if (now.sha256() == null && "missing".equals(before)) {
+                    // unchanged, but there is nothing to lay out: the original failed on it
+                    throw new IllegalArgumentException("inventory '" + label + "' file " + p
+                            + " was missing in the original run (its result: "
+                            + status(original) + ") and is missing now; nothing changed, and"
+                            + " a re-run needs the file: give --inventory " + name + "=PATH");
+                }
                 String after = now.sha256() == null ? "missing (" + p + ")" : now.sha256();
                 if (!before.equals(after)) {
                     changes.add(new Change(label, before, after));
@@ -370,6 +381,10 @@ public final class Rerun {
         if (r.exitStatus() == EXIT_INPUT_CHANGED) {
             out.println("Inputs changed (listed above): the results are not a reproduction"
                     + " (exit status " + EXIT_INPUT_CHANGED + ")");
+        } else if (differ == 0 && measures == 0) {
+            out.println("Identical: no measures in either run; the result status "
+                    + r.rows().get(0).original() + " is the same (exit status "
+                    + EXIT_IDENTICAL + ")");
         } else if (differ == 0) {
             out.println("Identical: all " + measures + " measures and the result status"
                     + " (exit status " + EXIT_IDENTICAL + ")");

@@ -155,7 +155,83 @@ class RerunTest {
         assertThat(status).isEqualTo(LocalRunner.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("ait-local-run --rerun: "
                 + bogus + " is not a provenance.json: key 'format' must be \""
-                + "llm-testbed-provenance/1\", found \n");
+                + "llm-testbed-provenance/1\", found no key 'format'\n");
+    }
+
+    @Test
+    void should_say_what_was_found_when_file_is_empty_or_not_an_object() throws Exception {
+        Path empty = Files.writeString(tmp.resolve("empty.json"), "");
+        Path array = Files.writeString(tmp.resolve("array.json"), "[1, 2]");
+        Path other = Files.writeString(tmp.resolve("other.json"), "{\"format\": \"x/2\"}");
+
+        assertThatThrownBy(() -> Rerun.rerun(empty, options()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("found an empty file");
+        assertThatThrownBy(() -> Rerun.rerun(array, options()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("found a JSON array, not an object");
+        assertThatThrownBy(() -> Rerun.rerun(other, options()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("found \"x/2\"");
+    }
+
+    @Test
+    void should_refuse_with_usage_error_not_report_change_when_inventory_was_and_is_missing()
+            throws Exception {
+        LocalRun run = original(SampleAit.class.getName(), "answers",
+                SampleAit.writeSampleCsv(tmp.resolve("data")), Map.of());
+        // a platform run whose inventory did not exist: recorded as missing, sha256 null
+        com.fasterxml.jackson.databind.node.ObjectNode prov =
+                (com.fasterxml.jackson.databind.node.ObjectNode) io.llmtestbed.ait.sdk.manifest
+                        .JsonFormat.MAPPER.readTree(provenance(run).toFile());
+        Path gone = tmp.resolve("gone/answers.csv");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) prov.path("inventories").get(0)
+                .path("files").get(0)).put("path", gone.toString()).put("kind", "missing")
+                .putNull("sha256");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) prov.path("result"))
+                .put("status", "Error").put("error_code", "E102");
+        Path file = tmp.resolve("failed-provenance.json");
+        Files.writeString(file, prov.toString());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new LocalRunner());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        PrintStream stdout = System.out;
+        int status;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            status = cli.execute("--rerun", file.toString(), "--out",
+                    tmp.resolve("rerun").toString());
+        } finally {
+            System.setOut(stdout);
+        }
+
+        assertThat(status).isEqualTo(LocalRunner.EXIT_USAGE);
+        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain("input changed");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("ait-local-run --rerun:"
+                + " inventory 'answers' file " + gone + " was missing in the original run (its"
+                + " result: Error E102) and is missing now; nothing changed, and a re-run needs"
+                + " the file: give --inventory answers=PATH\n");
+    }
+
+    @Test
+    void should_say_no_measures_when_failed_run_fails_the_same_way_again() throws Exception {
+        LocalRun run = LocalRunner.run(LocalRunner.Request.mainClass(SampleAit.class.getName(),
+                Map.of("answers", List.of(SampleAit.writeSampleCsv(tmp.resolve("data")))),
+                Map.of("fail_with", "e901"), tmp.resolve("qai")));
+        assertThat(run.succeeded()).isFalse();
+
+        Rerun.Result r = Rerun.rerun(provenance(run), options());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Rerun.print(r, provenance(run), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(r.exitStatus()).isEqualTo(Rerun.EXIT_IDENTICAL);
+        assertThat(r.rows()).singleElement().extracting(Rerun.Row::original)
+                .isEqualTo("Error E901");
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .doesNotContain("all 0 measures")
+                .contains("Identical: no measures in either run; the result status Error E901"
+                        + " is the same (exit status 0)");
     }
 
     @Test
