@@ -339,7 +339,9 @@ public final class SafeAit implements Ait {
     generation.put("backend", settings.llm().backend());
     generation.put("model", settings.llm().model());
     ctx.provenance().llm(llm.describe(), generation);
-    ctx.provenance().search(search.describe(), search.indexDigest());
+    // the cache identity, not describe(): the Lucene index path changes with the job's
+    // inventory directory, and a re-run must not report a different backend for it
+    ctx.provenance().search(search.cacheIdentity(), search.indexDigest());
   }
 
   private static SearchClient searchClient(AitSettings settings, Path collection) {

@@ -162,14 +162,21 @@ class SafeAitTest {
       }
     }
     Map<String, String> p = params();
-    assertThat(AitHarness.run(root.resolve("i1"), Map.of(SafeAit.RUNS, table.toString(),
-        SafeAit.COLLECTION, first.toString()), p).errorCode()).isNull();
+    AitHarness.Result once = AitHarness.run(root.resolve("i1"), Map.of(SafeAit.RUNS,
+        table.toString(), SafeAit.COLLECTION, first.toString()), p);
+    assertThat(once.errorCode()).isNull();
 
     AitHarness.Result again = AitHarness.run(root.resolve("i2"), Map.of(SafeAit.RUNS,
         table.toString(), SafeAit.COLLECTION, second.toString()), p);
 
     assertThat(again.errorCode()).as("%s", again.errorDetail()).isNull();
     assertThat(again.log()).containsPattern("search: .*calls=0");
+    // provenance names the same backend (a re-run does not report "search backends differ")
+    JsonNode searchOnce = AitHarness.JSON.readTree(once.file("provenance.json").toFile())
+        .path("search");
+    assertThat(AitHarness.JSON.readTree(again.file("provenance.json").toFile()).path("search"))
+        .isEqualTo(searchOnce);
+    assertThat(searchOnce.toString()).doesNotContain(first.toString());
     // the layout the README documents, shared with SafeCli batch: <cache_dir>/search/<aa>/
     assertThat(root.resolve("cache/search/search")).doesNotExist();
     try (var dirs = Files.list(root.resolve("cache/search"))) {

@@ -42,11 +42,15 @@ public final class DocumentCollection {
     }
     List<CollectionDocument> docs = new ArrayList<>();
     Set<String> ids = new HashSet<>();
+    int number = 0;
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
-      int number = 0;
       while ((line = in.readLine()) != null) {
         number++;
+        if (number == 1 && line.startsWith("\uFEFF")) {
+          // a byte-order mark, as editors on Windows write: not part of the first document
+          line = line.substring(1);
+        }
         if (line.isBlank()) {
           continue;
         }
@@ -57,6 +61,11 @@ public final class DocumentCollection {
         }
         docs.add(doc);
       }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IndexException(IndexException.Reason.BAD_COLLECTION, "document collection "
+          + file + " line " + firstNonUtf8Line(file) + ": the bytes are not UTF-8 (" + e + "); the "
+          + "collection must be UTF-8 text: re-save it as UTF-8 (e.g. iconv -f SHIFT_JIS -t "
+          + "UTF-8)", e);
     } catch (IOException e) {
       throw new IndexException(IndexException.Reason.BAD_COLLECTION, "cannot read document "
           + "collection " + file + " as UTF-8 text: " + e.getMessage(), e);
@@ -66,6 +75,38 @@ public final class DocumentCollection {
           + file + " has no documents: it needs at least one line {\"title\": ..., \"text\": ...}");
     }
     return List.copyOf(docs);
+  }
+
+  /**
+   * The number of the first line whose bytes are not UTF-8 (the reader decodes ahead of the line
+   * it returns, so its position does not tell); 0 when none is found.
+   */
+  static long firstNonUtf8Line(Path file) {
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+      long number = 1;
+      int b;
+      while (true) {
+        b = in.read();
+        if (b == '\n' || b < 0) {
+          try {
+            StandardCharsets.UTF_8.newDecoder()
+                .decode(java.nio.ByteBuffer.wrap(line.toByteArray()));
+          } catch (java.nio.charset.CharacterCodingException e) {
+            return number;
+          }
+          if (b < 0) {
+            return 0;
+          }
+          line.reset();
+          number++;
+        } else {
+          line.write(b);
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /** sha256 (hex) of the file's bytes: the collection part of an index digest. */

@@ -73,6 +73,11 @@ public final class SearchClient implements SearchBackend {
   }
 
   @Override
+  public String cacheIdentity() {
+    return backend.cacheIdentity();
+  }
+
+  @Override
   public String indexDigest() {
     return backend.indexDigest();
   }

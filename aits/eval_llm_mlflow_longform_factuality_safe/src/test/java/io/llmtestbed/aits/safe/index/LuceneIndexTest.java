@@ -168,6 +168,27 @@ class LuceneIndexTest {
   }
 
   @Test
+  void should_read_a_collection_that_starts_with_a_byte_order_mark() throws IOException {
+    Path bom = tmp.resolve("bom.jsonl");
+    Files.writeString(bom, "\uFEFF{\"title\":\"A\",\"text\":\"first document\"}\n");
+
+    assertThat(DocumentCollection.read(bom)).extracting(CollectionDocument::title)
+        .containsExactly("A");
+  }
+
+  @Test
+  void should_name_the_line_and_utf8_when_collection_bytes_are_not_utf8() throws IOException {
+    Path latin1 = tmp.resolve("latin1.jsonl");
+    Files.write(latin1, "{\"title\":\"A\",\"text\":\"ok\"}\n{\"title\":\"B\",\"text\":\"caf\u00e9\"}\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+    assertThatThrownBy(() -> DocumentCollection.read(latin1))
+        .isInstanceOf(IndexException.class)
+        .hasMessageContaining(latin1 + " line 2: the bytes are not UTF-8")
+        .hasMessageContaining("re-save it as UTF-8");
+  }
+
+  @Test
   void should_change_digest_when_collection_or_language_changes() throws IOException {
     Path copy = tmp.resolve("copy.jsonl");
     Files.copy(Fixtures.collection(), copy);
