@@ -313,6 +313,12 @@ public final class Rerun {
 
     private static List<String> notes(JsonNode original, JsonNode rerun) {
         List<String> notes = new ArrayList<>();
+        JsonNode failed = rerun.path("result");
+        if (!status(original).equals(status(rerun)) && failed.hasNonNull("error_code")) {
+            // why the measures are missing, without opening the re-run's ait.output.json
+            notes.add(cut("the re-run failed with " + failed.path("error_code").asText() + ": "
+                    + text(failed.path("error"), "(no detail)")));
+        }
         if (!original.path("llm").equals(rerun.path("llm"))) {
             notes.add(cut("LLM endpoints or settings differ: " + original.path("llm") + " -> "
                     + rerun.path("llm")));

@@ -215,6 +215,24 @@ class RerunTest {
     }
 
     @Test
+    void should_note_why_the_rerun_failed_when_original_succeeded() throws Exception {
+        LocalRun run = original(SampleAit.class.getName(), "answers",
+                SampleAit.writeSampleCsv(tmp.resolve("data")), Map.of());
+        Rerun.Options failing = new Rerun.Options(null, null, null, Map.of(),
+                Map.of("fail_with", "e901"), tmp.resolve("rerun"), null);
+
+        Rerun.Result r = Rerun.rerun(provenance(run), failing);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Rerun.print(r, provenance(run), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(r.exitStatus()).isEqualTo(Rerun.EXIT_DIFFERENT);
+        assertThat(r.notes()).anySatisfy(n -> assertThat(n)
+                .startsWith("the re-run failed with E901: "));
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .contains("note: the re-run failed with E901: ");
+    }
+
+    @Test
     void should_say_no_measures_when_failed_run_fails_the_same_way_again() throws Exception {
         LocalRun run = LocalRunner.run(LocalRunner.Request.mainClass(SampleAit.class.getName(),
                 Map.of("answers", List.of(SampleAit.writeSampleCsv(tmp.resolve("data")))),
