@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 final class Answers {
   private static final Pattern LEADING_LABEL = Pattern.compile(
-      "^\\s*[(（]?([A-Ja-j1-9アイウエオカキクケコ])(?=[)）.．:：\\s]|$)");
+      "^\\s*[(（]?([A-Ja-j1-9アイウエオカキクケコ])(?=[)）.．:：、，,](?![0-9０-９])|\\s*\\n|\\s*$)");
 
   private Answers() {}
 
@@ -60,7 +60,8 @@ final class Answers {
   /**
    * Whether an answer is correct: equal to the gold answer after {@link #normalize}, or, when
    * the gold answer is one option label ({@code B}, {@code 2}, {@code ア}), an answer that starts
-   * with that label ({@code B) Paris}). A null or blank gold answer is never matched.
+   * with that label ({@link #leadingLabel}: {@code B) Paris}, {@code ア．東京}; not
+   * {@code A dog}). A null or blank gold answer is never matched.
    */
   // LIMIT: correctness is normalized equality (or the option label), so free-form references
   // such as MT-Bench's long answers give accuracy near 0; consistency is the measure there.
@@ -72,8 +73,22 @@ final class Answers {
     if (g.isEmpty()) {
       return false;
     }
-    String a = normalize(answer);
-    return a.equals(g) || g.codePointCount(0, g.length()) == 1 && a.startsWith(g + " ");
+    if (normalize(answer).equals(g)) {
+      return true;
+    }
+    String label = leadingLabel(answer);
+    return g.codePointCount(0, g.length()) == 1 && label != null && normalize(label).equals(g);
+  }
+
+  /**
+   * The option label an answer starts with: a label character followed by {@code ) . : 、 ,}
+   * (any width) but not by a digit, a line break or the end ({@code B) Paris}, {@code (B)},
+   * {@code ア．東京}, {@code B}); null otherwise. A label letter followed by a space is a word,
+   * not a label ({@code A dog}, {@code I think}), and {@code 3.5} or {@code 1,000} is a number.
+   */
+  static String leadingLabel(String answer) {
+    Matcher m = LEADING_LABEL.matcher(Normalizer.normalize(answer, Normalizer.Form.NFKC));
+    return m.find() ? m.group(1) : null;
   }
 
   /**

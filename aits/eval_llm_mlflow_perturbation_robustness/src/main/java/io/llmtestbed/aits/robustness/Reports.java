@@ -74,12 +74,17 @@ final class Reports {
         .valueAxisLabel("share of measured rows (" + Math.round(level * 100) + "% interval)")
         .valueRange(0, 1)
         .size(Math.max(900, 140 * scores.size()), 500);
+    boolean any = false;
     for (PerturbationScore s : scores) {
       if (s.measured() > 0) {
         chart.bar(s.label(), "consistency_rate", s.consistency());
         chart.bar(s.label(), "accuracy", s.accuracy());
         chart.bar(s.label(), "baseline_accuracy", s.baselineAccuracy());
+        any = true;
       }
+    }
+    if (!any) {
+      placeholder(chart);
     }
     chart.build().writePng(file);
   }
@@ -87,17 +92,34 @@ final class Reports {
   /** Accuracy drop per perturbation with its paired-bootstrap interval. */
   void writeDropChart(Path file, double level) {
     BarChart.Builder chart = BarChart.builder()
-        .title("Accuracy drop (baseline - perturbed), worst: " + worst)
+        .title("Accuracy drop (baseline - perturbed), worst: "
+            + (worst == null ? "none (no row measured)" : worst))
         .categoryAxisLabel("perturbation")
         .valueAxisLabel("accuracy drop (" + Math.round(level * 100) + "% paired bootstrap)")
         .valueRange(-1, 1)
         .size(Math.max(900, 100 * scores.size()), 500);
+    boolean any = false;
     for (PerturbationScore s : scores) {
       if (s.drop() != null) {
         chart.bar(s.label(), "accuracy_drop", s.drop());
+        any = true;
       }
     }
+    if (!any) {
+      placeholder(chart);
+    }
     chart.build().writePng(file);
+  }
+
+  /**
+   * A chart needs a bar: when no perturbation has a measured row (every answer failed or empty),
+   * each gets a zero bar in the series "no measured row (see rows_*)", so the picture says so
+   * instead of the job failing.
+   */
+  private void placeholder(BarChart.Builder chart) {
+    for (PerturbationScore s : scores) {
+      chart.bar(s.label(), "no measured row (see rows_*)", 0.0);
+    }
   }
 
   /** Every row under every perturbation. */

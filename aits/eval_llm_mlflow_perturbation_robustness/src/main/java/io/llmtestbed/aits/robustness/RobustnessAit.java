@@ -228,6 +228,7 @@ public final class RobustnessAit implements Ait {
         s.mode() == Mode.ACTIVE, combined ? RunTables.isOriginal() : r -> true), original);
     log.info("Original run {}: {} rows; mode {}", original.describe(), rows.size(),
         s.mode().label());
+    warnAboutInputs(log, s, rows);
     List<RowResult> baseline;
     List<PerturbedEval> evals;
     String llm = null;
@@ -283,6 +284,43 @@ public final class RobustnessAit implements Ait {
     } else {
       log.info("Write-back off (parameter write_back=false): MLflow is left as it is");
     }
+  }
+
+  /**
+   * WARNs for inputs that make some measures meaningless without failing the job: rows without
+   * a gold answer (accuracy counts them as wrong), and equivalence=embedding on Japanese text
+   * (all-MiniLM-L6-v2 is English-trained; see the README).
+   */
+  static void warnAboutInputs(Logger log, Settings s, List<OriginalRow> rows) {
+    long noGold = rows.stream().filter(r -> r.gold() == null || r.gold().isBlank()).count();
+    if (noGold == rows.size()) {
+      log.warn("No row has a gold answer in column '{}' (the column is missing or empty): "
+          + "accuracy, accuracy_drop and baseline_accuracy count every row as wrong and say "
+          + "nothing about the model; read consistency_rate. Fix: set parameter target_column "
+          + "to the column holding the reference answers", s.targetColumn());
+    } else if (noGold > 0) {
+      log.warn("{} of {} rows have no gold answer in column '{}' and count as wrong in "
+          + "accuracy, accuracy_drop and baseline_accuracy", noGold, rows.size(),
+          s.targetColumn());
+    }
+    if (s.equivalence() == Equivalence.EMBEDDING) {
+      long japanese = rows.stream().filter(r -> japanese(r.input()) || japanese(r.output()))
+          .count();
+      if (japanese > 0) {
+        log.warn("equivalence=embedding on {} of {} rows with Japanese text: all-MiniLM-L6-v2 "
+            + "is English-trained and scores different Japanese answers as similar (答えは5です。 "
+            + "vs 答えは7です。 0.935 >= 0.9), so consistency_rate overstates stability there. "
+            + "Fix: equivalence=normalized for Japanese", japanese, rows.size());
+      }
+    }
+  }
+
+  private static boolean japanese(String text) {
+    return text != null && text.codePoints().anyMatch(c -> {
+      Character.UnicodeScript sc = Character.UnicodeScript.of(c);
+      return sc == Character.UnicodeScript.HIRAGANA || sc == Character.UnicodeScript.KATAKANA
+          || sc == Character.UnicodeScript.HAN;
+    });
   }
 
   private static LlmClient client(Settings s) {

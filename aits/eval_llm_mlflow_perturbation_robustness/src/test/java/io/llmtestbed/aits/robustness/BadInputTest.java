@@ -138,6 +138,20 @@ class BadInputTest {
   }
 
   @Test
+  void should_read_a_leading_label_only_when_punctuation_follows_it_when_answers_are_compared() {
+    // Found by trying the AIT: "A dog" (an option's text) was taken for label A, so mapping it
+    // back through a shuffle rewrote identical answers into different ones; "3.5" read as 3.
+    assertThat(Answers.correct("A dog", "A")).isFalse();
+    assertThat(Answers.correct("ア．イルカ", "ア")).isTrue();
+    assertThat(Answers.correct("(B)", "B")).isTrue();
+    assertThat(Answers.correct("3.5", "3")).isFalse();
+    assertThat(Answers.correct("1,000", "1")).isFalse();
+    assertThat(Answers.mapBack("A dog", Map.of("A", "B"))).isEqualTo("A dog");
+    assertThat(Answers.mapBack("3.5", Map.of("3", "1"))).isEqualTo("3.5");
+    assertThat(Answers.mapBack("ア．イルカ", Map.of("ア", "イ"))).isEqualTo("イ.イルカ");
+  }
+
+  @Test
   void should_measure_a_combined_offline_table_when_it_has_a_perturbation_column()
       throws Exception {
     List<String> columns = List.of("question_id", "category", "perturbation", "inputs",
@@ -159,5 +173,68 @@ class BadInputTest {
     assertThat(r.sequence("rows_measured")).containsExactly(4);
     assertThat(r.sequence("consistency_rate")).containsExactly(0.75);
     assertThat(r.sequence("accuracy_drop")).containsExactly(0.25);
+  }
+
+  private Path combinedWithout(String dropColumn, String prompt) throws Exception {
+    List<String> columns = new java.util.ArrayList<>(List.of("question_id", "perturbation",
+        "inputs", "ground_truth", "outputs"));
+    List<List<Object>> rows = new java.util.ArrayList<>();
+    for (String p : java.util.Arrays.asList(null, "kana")) {
+      for (int i = 1; i <= 3; i++) {
+        rows.add(new java.util.ArrayList<>(java.util.Arrays.asList("q" + i, p, prompt + i,
+            "a" + i, "a" + i)));
+      }
+    }
+    int drop = columns.indexOf(dropColumn);
+    if (drop >= 0) {
+      columns.remove(drop);
+      rows.forEach(r -> r.remove(drop));
+    }
+    return AitHarness.table(tmp.resolve("g/eval_results_table.json"), columns, rows);
+  }
+
+  @Test
+  void should_warn_that_accuracy_says_nothing_when_no_row_has_a_gold_answer() throws Exception {
+    // Found by trying the AIT: without the ground_truth column the job reported accuracy 0,
+    // accuracy_drop 0 and a worst case, with no word in the log.
+    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+        combinedWithout("ground_truth", "q").toString()), Map.of("mode", "passive",
+            "bootstrap_samples", "100"));
+
+    assertThat(r.errorCode()).as("output %s", r.output()).isNull();
+    assertThat(r.log()).contains("No row has a gold answer in column 'ground_truth'")
+        .contains("Fix: set parameter target_column");
+  }
+
+  @Test
+  void should_warn_when_equivalence_is_embedding_on_japanese_text() throws Exception {
+    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+        combinedWithout("", "日本の首都はどこですか").toString()), Map.of("mode", "passive",
+            "bootstrap_samples", "100", "equivalence", "embedding"));
+
+    assertThat(r.errorCode()).as("output %s", r.output()).isNull();
+    assertThat(r.log()).contains("equivalence=embedding on 3 of 3 rows with Japanese text")
+        .contains("Fix: equivalence=normalized");
+  }
+
+  @Test
+  void should_write_a_valid_output_when_every_perturbed_answer_is_empty() throws Exception {
+    // Found by trying the AIT: with no measured row at all the charts had no bar and the job
+    // failed with E102 "a bar chart needs at least one bar" instead of reporting the counts.
+    Set<String> originals = ActiveModeTest.rows(4).stream().map(r -> (String) r.get(2))
+        .collect(Collectors.toSet());
+    try (ScriptedLlmServer server = ScriptedLlmServer.start()) {
+      server.when(c -> !originals.contains(c.lastUserContent())).reply("");
+      server.defaultReply(c -> ActiveModeTest.answer(c.lastUserContent()));
+
+      AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+          table(4).toString()), ActiveModeTest.params(server, "perturbations",
+              "instruction_format,width"));
+
+      assertThat(r.errorCode()).as("output %s", r.output()).isNull();
+      assertThat(r.sequence("rows_measured")).containsExactly(0, 0);
+      assertThat(r.sequence("rows_empty_answer")).containsExactly(4, 4);
+      assertThat(r.files("Resources", RobustnessAit.CHART)).hasSize(2);
+    }
   }
 }

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * consecutive lines that start with labels of one family in order: {@code A) B)}, {@code (A)},
  * {@code A.}, {@code a)}, {@code 1) 2)}, {@code (1) (2)}, {@code ア イ ウ} (with {@code ) ． . :
  * ：} or in {@code （）}). The labels stay in place; the option texts are permuted (never the
- * identity). The gold answer is remapped when it is a label ({@code B}, {@code (B)},
- * {@code B) text}) and kept when it is an option's text. A prompt without two such lines is
+ * identity). The gold answer is remapped when it is a label ({@code B}, {@code (B)}) or a label
+ * with that option's text ({@code B) text}), and kept when it is an option's text. A prompt without two such lines is
  * not applicable; a gold answer that is neither is flagged. Severity is not used: any shuffle
  * is a full reordering.
  */
@@ -162,15 +162,38 @@ final class OptionOrder implements Perturbation {
     return b.toString();
   }
 
-  /** The label the gold answer names ({@code B}, {@code (B)}, {@code B) text}), or null. */
+  private static final Pattern BARE_LABEL = Pattern.compile(
+      "^[(]?([A-Ja-j1-9アイウエオカキクケコ])[).:]?$");
+  private static final Pattern LABEL_AND_TEXT = Pattern.compile(
+      "^[(]?([A-Ja-j1-9アイウエオカキクケコ])[).:]?\\s*(.+)$", Pattern.DOTALL);
+
+  /**
+   * The label the gold answer names, or null: a bare label ({@code B}, {@code (B)},
+   * {@code B)}), or a label followed by that very option's text ({@code B) Paris}). A gold
+   * answer that merely starts with a label letter ({@code a cat}, or a multi-line answer
+   * {@code a) ...\nb) ...}) names no label.
+   */
   static String goldLabel(String gold, List<Option> options) {
     String g = Normalizer.normalize(gold.strip(), Normalizer.Form.NFKC);
-    Matcher m = Pattern.compile("^[(]?([A-Ja-j1-9アイウエオカキクケコ])(?:[).:]|$|\\s)").matcher(g);
-    if (!m.find()) {
+    Matcher bare = BARE_LABEL.matcher(g);
+    if (bare.matches()) {
+      String label = bare.group(1);
+      return options.stream().anyMatch(o -> o.label().equals(label)) ? label : null;
+    }
+    Matcher m = LABEL_AND_TEXT.matcher(g);
+    if (!m.matches()) {
       return null;
     }
     String label = m.group(1);
-    return options.stream().anyMatch(o -> o.label().equals(label)) ? label : null;
+    String rest = norm(m.group(2));
+    return options.stream().anyMatch(o -> o.label().equals(label) && norm(o.text()).equals(rest))
+        ? label : null;
+  }
+
+  /** The labels of the option lines of {@code text} after NFKC, in order (empty: none). */
+  static List<String> labels(String text) {
+    return detect(Normalizer.normalize(text, Normalizer.Form.NFKC)).stream().map(Option::label)
+        .toList();
   }
 
   private static String replaceLabel(String gold, String oldLabel, String newLabel) {

@@ -1,9 +1,12 @@
 package io.llmtestbed.aits.robustness.perturb;
 
+import java.util.List;
+
 /**
  * Applies a perturbation to one row with the row's own random state and the meaning guard: a
  * change that alters the multiset of numeric values ({@link Numbers#values}) or breaks the
- * perturbation's declared invariant ({@link Perturbation#violation}) is refused: the row keeps
+ * perturbation's declared invariant ({@link Perturbation#violation}), or changes the labels of
+ * multiple-choice option lines (compared after NFKC), is refused: the row keeps
  * its original text and is {@link Outcome#FLAGGED} with the reason.
  */
 public final class Perturber {
@@ -32,6 +35,12 @@ public final class Perturber {
     if (!Numbers.values(in.text()).equals(Numbers.values(out.text()))) {
       return PerturbationResult.flagged(in, "refused: the numbers would change from "
           + Numbers.values(in.text()) + " to " + Numbers.values(out.text()));
+    }
+    List<String> labels = OptionOrder.labels(in.text());
+    if (labels.size() >= 2 && !labels.equals(OptionOrder.labels(out.text()))) {
+      return PerturbationResult.flagged(in, "refused: the option labels would change from "
+          + labels + " to " + OptionOrder.labels(out.text()) + " (every perturbation keeps the "
+          + "labels of multiple-choice options, which the gold answer names)");
     }
     String violation = p.violation(in, out);
     if (violation != null) {

@@ -37,6 +37,7 @@ final class Whitespace implements Perturbation {
       SplittableRandom random) {
     String s = in.text();
     boolean[] guarded = ProtectedSpans.mask(s);
+    boolean[] optionLine = ProtectedSpans.optionLines(s);
     List<Gap> gaps = new ArrayList<>();
     int i = 0;
     while (i < s.length()) {
@@ -78,6 +79,10 @@ final class Whitespace implements Perturbation {
       Gap g = gaps.get(k);
       out.append(s, pos, g.start());
       String replacement = GAPS[random.nextInt(GAPS.length)];
+      if (replacement.equals("\n") && optionLine[Math.min(g.start(), optionLine.length - 1)]) {
+        // A line break inside an option line would split it and end the option list.
+        replacement = "\t";
+      }
       String current = s.substring(g.start(), g.end());
       if (replacement.equals(current)) {
         replacement = current.equals(" ") ? "  " : " ";

@@ -264,4 +264,91 @@ class PerturbationsTest {
               .toList());
     }
   }
+
+  @Test
+  void should_keep_a_gold_that_is_an_option_text_and_flag_a_multi_line_gold_when_shuffling() {
+    // Found by trying the AIT: gold "a cat" was read as label a and remapped to "c cat"; a
+    // multi-line gold "a) ...\nb) ..." was read as label a and only its first label remapped.
+    String pets = "Which animal is a bird?\na) a dog\nb) a cat\nc) a hen";
+    for (int seed = 0; seed < 20; seed++) {
+      PerturbationResult r = new Perturber(seed).perturb(Perturbations.ruleBased("option_order"),
+          new PerturbationInput("q" + seed, pets, "a hen"), 1.0);
+      assertThat(r.outcome()).isEqualTo(Outcome.APPLIED);
+      assertThat(r.gold()).isEqualTo("a hen");
+      PerturbationResult labelled = new Perturber(seed).perturb(
+          Perturbations.ruleBased("option_order"), new PerturbationInput("q" + seed, pets,
+              "c) a hen"), 1.0);
+      String label = labelled.gold().substring(0, 1);
+      assertThat(labelled.text()).contains(label + ") a hen");
+    }
+    PerturbationResult list = run("option_order", pets, "a) 1\nb) 2\nc) 3", 1.0);
+    assertThat(list.outcome()).isEqualTo(Outcome.FLAGGED);
+  }
+
+  @Test
+  void should_never_change_option_labels_when_character_perturbations_run() {
+    // Found by trying the AIT: kana turned the labels ア．イ． into あ．い．, char_noise
+    // deleted or replaced "A)" / "b)", so the gold label named no option of the prompt, and
+    // whitespace broke option lines in two (now refused by the guard, so it must not happen).
+    String ja = "次のうち、哺乳類はどれですか？記号で答えてください。\nア．サメ\nイ．イルカ\nウ．マグロ";
+    String en = "Which animal is a bird? Answer with the letter.\nA) a dog\nB) a cat\nC) a hen";
+    for (String name : List.of("char_noise", "width", "kana", "kanji_kana", "punctuation",
+        "whitespace", "casing", "number_format", "instruction_format")) {
+      for (String text : List.of(ja, en, "Pick one:\na) a big brown dog\nb) a small cat",
+          "偶数はどれ？\n1) 7\n2) 14")) {
+        for (int seed = 0; seed < 40; seed++) {
+          PerturbationResult r = new Perturber(seed).perturb(Perturbations.ruleBased(name),
+              new PerturbationInput("q" + seed, text, null), 1.0);
+          // whitespace put line breaks inside option lines, which ended the option list; the
+          // guard refuses that, but whitespace must not do it (the row stays measurable).
+          // (char_noise may still be refused: deleting a two-letter option text, サメ.)
+          if (name.equals("whitespace")) {
+            assertThat(r.outcome()).as(name + " on " + text + ": " + r.detail())
+                .isNotEqualTo(Outcome.FLAGGED);
+          }
+          assertThat(OptionOrder.labels(r.text())).as(name + " on " + text + ": " + r.text())
+              .isEqualTo(OptionOrder.labels(text));
+          assertThat(OptionOrder.detect(r.text()).stream().map(o -> o.open() + o.label()
+              + o.close()).toList()).as(name + ": " + r.text()).isEqualTo(
+                  OptionOrder.detect(text).stream().map(o -> o.open() + o.label()
+                      + o.close()).toList());
+        }
+      }
+    }
+  }
+
+  @Test
+  void should_flag_a_change_of_option_labels_when_a_perturbation_makes_one() {
+    Perturbation lower = new Perturbation() {
+      @Override
+      public String name() {
+        return "lower_all";
+      }
+
+      @Override
+      public String description() {
+        return "lower case";
+      }
+
+      @Override
+      public String preserves() {
+        return "everything but case";
+      }
+
+      @Override
+      public PerturbationResult apply(PerturbationInput in, double severity,
+          SplittableRandom random) {
+        return PerturbationResult.applied(in.text().toLowerCase(Locale.ROOT), in.gold(), "lower");
+      }
+
+      @Override
+      public String violation(PerturbationInput in, PerturbationResult out) {
+        return null;
+      }
+    };
+    PerturbationResult r = perturber.perturb(lower, new PerturbationInput("q1",
+        "Pick one.\nA) Red\nB) Blue", "B"), 1.0);
+    assertThat(r.outcome()).isEqualTo(Outcome.FLAGGED);
+    assertThat(r.detail()).contains("option labels");
+  }
 }
