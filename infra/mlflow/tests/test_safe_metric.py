@@ -17,6 +17,7 @@ from llm_testbed.safe_metric import (
     BUILD_COMMAND,
     SafeBatchError,
     SafeJarMissingError,
+    SafeUnratedError,
     _metric_value,
     _options,
     safe_factuality,
@@ -156,6 +157,30 @@ def test_should_score_rows_through_the_java_engine_without_a_tracking_server(tmp
     assert value.scores == pytest.approx([_f1(1, 1, 64), _f1(1, 0, 64)])
     assert value.aggregate_results["search_calls"] == 3.0
     assert value.aggregate_results["unrated_share"] == 0.0
+
+
+def test_should_fail_naming_the_cause_when_the_rater_llm_is_down(tmp_path):
+    jar = _jar_or_skip()
+    metric = safe_factuality(
+        jar=jar,
+        llm_base_url="http://127.0.0.1:9/v1",  # nothing listens on the discard port
+        llm_model="scripted-model",
+        collection=COLLECTION,
+        llm_max_retries=1,
+        llm_option={"retry_initial_ms": "5"},
+    )
+    df = pd.DataFrame(ROWS)
+
+    with pytest.raises(SafeUnratedError) as error:
+        metric.eval_fn(df["outputs"], df["inputs"])
+
+    assert "could not rate 100% of the facts (max_unrated_share=0.1)" in str(error.value)
+    assert "Check that the rater LLM (llm_base_url) answers" in str(error.value)
+
+
+def test_should_refuse_max_unrated_share_outside_zero_to_one():
+    with pytest.raises(ValueError, match="max_unrated_share must be between 0 and 1"):
+        safe_factuality(max_unrated_share=1.5)
 
 
 def test_should_fail_with_the_java_error_when_settings_are_wrong(tmp_path):

@@ -110,6 +110,7 @@ def safe_factuality(
     cache_dir: str | os.PathLike[str] | None = None,
     java: str = "java",
     timeout_seconds: float | None = None,
+    max_unrated_share: float = 0.1,
     **settings: Any,
 ) -> EvaluationMetric:
     """The SAFE F1@K metric for ``mlflow.evaluate(..., extra_metrics=[...])``.
@@ -126,6 +127,9 @@ def safe_factuality(
         cache_dir: LLM and search cache; a second evaluation of the same rows makes no call.
         java: the ``java`` executable (17 or newer).
         timeout_seconds: kill the Java run after this long; None = no limit.
+        max_unrated_share: the evaluation fails with :class:`SafeUnratedError` when more than
+            this share of the facts could not be rated (LLM down, answers unreadable), as the
+            AIT's parameter of the same name does; scores of such a run would mean nothing.
         settings: more ``SafeCli batch`` options by their names with ``_`` for ``-``, e.g.
             ``max_steps=3``, ``no_early_stop=True``, ``llm_backend="mlflow"``,
             ``serper_api_key_env="MY_KEY"``, ``llm_option={"retry_initial_ms": "5"}``.
@@ -134,10 +138,15 @@ def safe_factuality(
 
     Raises:
         SafeJarMissingError: the jar is not built (checked here, before any evaluation).
-        ValueError: ``k`` is below 1 or a setting is reserved (input, output, summary...).
+        ValueError: ``k`` is below 1, ``max_unrated_share`` is outside [0, 1] or a setting is
+            reserved (input, output, summary...).
     """
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise ValueError(f"k must be an integer >= 1 (the paper uses 64 and 178), got {k!r}")
+    if not 0.0 <= max_unrated_share <= 1.0:
+        raise ValueError(
+            f"max_unrated_share must be between 0 and 1 (default 0.1), got {max_unrated_share!r}"
+        )
     reserved = {"input", "output", "summary", "trace", "egress_audit", "k"} & set(settings)
     if reserved:
         raise ValueError(
@@ -184,9 +193,32 @@ def safe_factuality(
             if len(rows) == 1:
                 probe["run"] = {"key": _key(rows[0]), "run": run}
             _log_artifacts(work, run)
-        return _metric_value(run, k)
+        value = _metric_value(run, k)
+        _check_unrated(run, value, max_unrated_share)
+        return value
 
     return make_metric(eval_fn=eval_fn, greater_is_better=True, name=name, version="v1")
+
+
+class SafeUnratedError(RuntimeError):
+    """Too many facts could not be rated for the scores to mean anything."""
+
+
+def _check_unrated(run: Mapping[str, Any], value: MetricValue, limit: float) -> None:
+    share = value.aggregate_results["unrated_share"]
+    if math.isnan(share) or share <= limit:
+        return
+    reasons: dict[str, int] = {}
+    for row in run["rows"]:
+        for reason in row.get("unrated_reasons") or []:
+            reasons[reason] = reasons.get(reason, 0) + 1
+    common = sorted(reasons.items(), key=lambda kv: -kv[1])[:3]
+    shown = "; ".join(f"{n}x {r}" for r, n in common) or "no reason recorded"
+    raise SafeUnratedError(
+        f"SAFE could not rate {share:.0%} of the facts (max_unrated_share={limit}): {shown}. "
+        "Check that the rater LLM (llm_base_url) answers and that the search backend is "
+        "reachable, or raise max_unrated_share to accept partial results"
+    )
 
 
 def _key(row: Mapping[str, Any]) -> tuple[str, str | None]:
