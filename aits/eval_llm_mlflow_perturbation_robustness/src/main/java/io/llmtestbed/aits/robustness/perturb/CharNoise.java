@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * Typos: on {@code 0.1 × severity} of the eligible letters (at least one), one of a QWERTY
  * neighbour substitution (ASCII letters only), a swap with the next letter, or a deletion.
  * Eligible: letters (ASCII letters, kana, kanji other than kanji numerals) outside protected
- * spans and not next to a digit or numeral, so numbers never merge or split.
+ * spans and not next to a digit or numeral, so numbers never merge or split, and not part of a
+ * negation (not, never, n't, 不 未 非 無, ない, ません, ず ...), so a typo never inverts a prompt.
  */
 final class CharNoise implements Perturbation {
   static final double RATE = 0.1;
@@ -41,6 +42,7 @@ final class CharNoise implements Perturbation {
       SplittableRandom random) {
     String s = in.text();
     boolean[] guarded = ProtectedSpans.mask(s);
+    markNegations(s, guarded);
     List<Integer> eligible = new ArrayList<>();
     for (int i = 0; i < s.length(); i++) {
       // Surrogate pairs are left alone: an edit must not split one.
@@ -56,6 +58,9 @@ final class CharNoise implements Perturbation {
     boolean[] chosen = Chars.choose(eligible.size(), edits, random);
     StringBuilder out = new StringBuilder(s);
     int done = 0;
+    // After a deletion at i + 1 the char at i + 1 is the one from i + 2, whose guard is not
+    // guarded[i + 1]: no swap into a deleted place (it could move a protected char).
+    boolean[] deleted = new boolean[s.length() + 1];
     // Right to left, so earlier indices stay valid after a deletion.
     for (int k = eligible.size() - 1; k >= 0; k--) {
       if (!chosen[k]) {
@@ -66,17 +71,36 @@ final class CharNoise implements Perturbation {
       int op = random.nextInt(3);
       if (op == 0 && Chars.isAsciiLetter(c)) {
         out.setCharAt(i, neighbour(c, random));
-      } else if (op <= 1 && i + 1 < out.length() && letter(out.charAt(i + 1))
+      } else if (op <= 1 && i + 1 < out.length() && !deleted[i + 1]
+          && letter(out.charAt(i + 1))
           && out.charAt(i + 1) != c && !guarded[Math.min(i + 1, guarded.length - 1)]
           && !Chars.nextToNumeric(s, i + 1)) {
         out.setCharAt(i, out.charAt(i + 1));
         out.setCharAt(i + 1, c);
       } else {
         out.deleteCharAt(i);
+        deleted[i] = true;
       }
       done++;
     }
     return PerturbationResult.applied(out.toString(), in.gold(), done + " typo(s)");
+  }
+
+  private static final java.util.regex.Pattern NEGATION = java.util.regex.Pattern.compile(
+      "(?i)\\b(?:not|no|never|none|nothing|nobody|nowhere|nor|neither|cannot|\\w+n't)\\b"
+      + "|[不未非無]|ない|なく|なかっ|ません|ず|ぬ");
+
+  /**
+   * Negations are never edited: deleting 不 turns 不可能 (impossible) into 可能, and the n of
+   * never gives ever, so one typo would invert the prompt's meaning.
+   */
+  static void markNegations(String s, boolean[] guarded) {
+    java.util.regex.Matcher m = NEGATION.matcher(s);
+    while (m.find()) {
+      for (int i = m.start(); i < m.end(); i++) {
+        guarded[i] = true;
+      }
+    }
   }
 
   // LIMIT: keyboard-adjacency typos exist for ASCII letters only; kana and kanji get swaps and

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * digits (at least one), one of: thousands separators added ({@code 1000 -> 1,000}) or removed,
  * full-width digits ({@code 1000 -> １０００}), and in Japanese text kanji for round values
  * ({@code 3000 -> 三千}, {@code 20000 -> 2万}). Numbers with a decimal point, numbers that
- * touch letters ({@code GPT4}, {@code v2}), four-digit numbers from 1900 to 2099 (years) and
- * protected spans are left alone.
+ * touch letters ({@code GPT4}, {@code v2}), four-digit numbers from 1900 to 2099 (years), codes
+ * (a leading zero, or digit groups joined by - / :, such as phone numbers, postal codes, dates
+ * and times) and protected spans are left alone.
  */
 final class NumberFormat implements Perturbation {
   private static final Pattern NUMBER = Pattern.compile(
@@ -48,7 +49,8 @@ final class NumberFormat implements Perturbation {
       String digits = m.group(1).replace(",", "");
       boolean year = digits.length() == 4 && digits.compareTo("1900") >= 0
           && digits.compareTo("2099") <= 0 && !m.group(1).contains(",");
-      if (!guarded[m.start()] && !year && digits.length() <= 15) {
+      if (!guarded[m.start()] && !year && digits.length() <= 15
+          && !identifier(s, m.start(1), m.end(1))) {
         spans.add(new int[] {m.start(1), m.end(1)});
       }
     }
@@ -77,6 +79,24 @@ final class NumberFormat implements Perturbation {
     }
     return PerturbationResult.applied(out.toString(), in.gold(), changed + " number(s) "
         + "reformatted");
+  }
+
+  /**
+   * Whether the digits at [start, end) are a code rather than a quantity: a leading zero
+   * ({@code 03}, {@code 0001}), or part of a digit group joined by - / : ({@code 03-1234-5678},
+   * {@code 100-0001}, {@code 2024/3/5}, {@code 15:30}). Reformatting one would change what it
+   * names ({@code 03-1,234-5678}).
+   */
+  static boolean identifier(String s, int start, int end) {
+    if (end - start > 1 && s.charAt(start) == '0') {
+      return true;
+    }
+    return joined(s, start - 1, start - 2) || joined(s, end, end + 1);
+  }
+
+  private static boolean joined(String s, int sep, int digit) {
+    return sep >= 0 && sep < s.length() && digit >= 0 && digit < s.length()
+        && "-/:－／：‐".indexOf(s.charAt(sep)) >= 0 && Chars.isDigit(s.charAt(digit));
   }
 
   /** One of the formats that apply to this number, chosen at random. */

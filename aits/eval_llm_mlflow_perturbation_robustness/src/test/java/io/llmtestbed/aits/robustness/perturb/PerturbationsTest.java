@@ -351,4 +351,39 @@ class PerturbationsTest {
     assertThat(r.outcome()).isEqualTo(Outcome.FLAGGED);
     assertThat(r.detail()).contains("option labels");
   }
+
+  @Test
+  void should_leave_phone_numbers_codes_dates_and_times_alone_when_number_format_runs() {
+    // Found by trying the AIT: 03-1234-5678 became 03-1,234-５６７８ and 100-0001 became
+    // １００-0001, values kept (the guard passed) but the number named something else.
+    for (String text : List.of("電話番号は03-1234-5678、郵便番号は100-0001です。",
+        "Call 555-1234 at 15:30 on 2024/10/25, room 0042.")) {
+      for (int seed = 0; seed < 30; seed++) {
+        PerturbationResult r = new Perturber(seed).perturb(Perturbations.ruleBased(
+            "number_format"), new PerturbationInput("q" + seed, text, null), 1.0);
+        assertThat(r.outcome()).as(r.text()).isEqualTo(Outcome.UNCHANGED);
+      }
+    }
+    PerturbationResult price = run("number_format", "参加費は3000円、電話は03-1234-5678です。",
+        null, 1.0);
+    assertThat(price.outcome()).isEqualTo(Outcome.APPLIED);
+    assertThat(price.text()).contains("03-1234-5678").doesNotContain("3000円");
+  }
+
+  @Test
+  void should_never_edit_a_negation_when_char_noise_runs() {
+    // Found by trying the AIT: char_noise turned 不可能ではない into 可能ではない and never into
+    // ever, inverting the prompt (the guard checks numbers and non-letters only).
+    String ja = "この薬は子どもには不可能ではないが、推奨されない。";
+    String en = "I have never been to Paris and I do not like it, so I can't go.";
+    for (int seed = 0; seed < 300; seed++) {
+      String a = new Perturber(seed).perturb(Perturbations.ruleBased("char_noise"),
+          new PerturbationInput("q" + seed, ja, null), 1.0).text();
+      assertThat(a).contains("不");
+      assertThat(a.split("ない", -1)).as(a).hasSize(3);
+      String b = new Perturber(seed).perturb(Perturbations.ruleBased("char_noise"),
+          new PerturbationInput("q" + seed, en, null), 1.0).text();
+      assertThat(b).contains("never").contains(" not ").contains("can't");
+    }
+  }
 }
