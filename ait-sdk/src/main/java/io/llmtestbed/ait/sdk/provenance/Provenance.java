@@ -243,12 +243,15 @@ public final class Provenance {
         return v.length() <= MAX_TAG_VALUE ? v : v.substring(0, MAX_TAG_VALUE - 1) + "…";
     }
 
-    /** A URI without {@code user:password@}; null stays null. */
+    /**
+     * A URI without {@code user:password@} (up to the last {@code @} before the path, so that
+     * an unescaped {@code @} in the password does not leave its tail); null stays null.
+     */
     static String withoutUserInfo(String uri) {
         if (uri == null) {
             return null;
         }
-        return uri.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", "$1");
+        return uri.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@", "$1");
     }
 
     private static <T> T require(T value, String name) {

@@ -84,6 +84,19 @@ class ProvenanceTest {
     }
 
     @Test
+    void should_strip_whole_password_when_it_holds_an_unescaped_at_sign() {
+        Provenance p = new Provenance();
+
+        p.mlflowRun("http://alice:p@ss@mlflow.example:5000/base", "2", "r");
+        p.mlflowRun("http://mlflow.example:5000/runs/a@b", "2", "s");
+
+        assertThat(p.mlflowRuns().get(0).trackingUri()).as("no part of the password is kept")
+                .isEqualTo("http://mlflow.example:5000/base");
+        assertThat(p.mlflowRuns().get(1).trackingUri()).as("an @ in the path is not user info")
+                .isEqualTo("http://mlflow.example:5000/runs/a@b");
+    }
+
+    @Test
     void should_cut_tag_values_to_5000_characters_when_identity_is_long() {
         Provenance p = new Provenance();
         assertThat(p.mlflowTags()).as("no tags before the SDK identified the run").isEmpty();
