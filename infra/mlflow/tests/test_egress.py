@@ -260,9 +260,11 @@ def test_should_write_jsonl_and_summary_in_the_java_shape(tmp_path):
         "bytes_sent",
         "bytes_received",
         "status",
+        "decision",
     ]
     assert lines[0]["time"].endswith("Z")
     assert [line["status"] for line in lines] == [200, -1, 0]
+    assert [line["decision"] for line in lines] == ["sent", "sent", "denied"]
     summary = audit.summary()
     assert summary["total"] == {
         "calls": 3,

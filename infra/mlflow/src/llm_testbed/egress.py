@@ -418,6 +418,7 @@ class AuditEntry:
                 "bytes_sent": self.bytes_sent,
                 "bytes_received": self.bytes_received,
                 "status": self.status,
+                "decision": "denied" if self.status == DENIED else "sent",
             },
             separators=(",", ":"),
         )

@@ -160,7 +160,8 @@ public final class EgressAudit {
   /**
    * Writes all entries to {@code file} (replacing it), one JSON object per line:
    * {@code {"time":"2026-...Z","host":"127.0.0.1","purpose":"safe.rate","bytes_sent":812,
-   * "bytes_received":311,"status":200}}. An empty audit writes an empty file.
+   * "bytes_received":311,"status":200,"decision":"sent"}}; a call the policy refused has status
+   * {@link #DENIED} and decision {@code denied}. An empty audit writes an empty file.
    *
    * @throws UncheckedIOException when the file cannot be written
    */
@@ -179,6 +180,8 @@ public final class EgressAudit {
           o.put("bytes_sent", e.bytesSent());
           o.put("bytes_received", e.bytesReceived());
           o.put("status", e.status());
+          // Spelled out so that a reader of the file need not know what status 0 means.
+          o.put("decision", e.status() == DENIED ? "denied" : "sent");
           w.write(MAPPER.writeValueAsString(o));
           w.write('\n');
         }

@@ -31,7 +31,7 @@ class EgressAuditTest {
     JsonNode first = new ObjectMapper().readTree(lines.get(0));
     assertThat(first.toString()).isEqualTo("{\"time\":\"2026-12-03T15:00:00Z\",\"host\":"
         + "\"127.0.0.1\",\"purpose\":\"safe.rate\",\"bytes_sent\":812,\"bytes_received\":311,"
-        + "\"status\":200}");
+        + "\"status\":200,\"decision\":\"sent\"}");
     assertThat(new ObjectMapper().readTree(lines.get(1)).path("status").asInt()).isEqualTo(-1);
   }
 
