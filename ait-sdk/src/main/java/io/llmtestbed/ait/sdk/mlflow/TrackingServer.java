@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmtestbed.ait.sdk.manifest.JsonFormat;
 import io.llmtestbed.ait.sdk.net.EgressAudit;
+import io.llmtestbed.ait.sdk.net.EgressDeniedException;
 import io.llmtestbed.ait.sdk.net.EgressPolicy;
 import io.llmtestbed.ait.sdk.net.GuardedHttp;
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class TrackingServer implements AutoCloseable {
     // before the client exists and again before each call (see call()).
     // LIMIT: redirects the Apache client follows inside mlflow-client are not checked per hop;
     // artifact requests (GuardedHttp) are. Its internal retries are one audit entry.
-    EgressPolicy.current().check(uri, TRACKING_PURPOSE, "MLflow tracking requests", 0);
+    checkEgress(uri, "MLflow tracking requests", 0);
     this.client = new MlflowClient(new BasicMlflowHostCreds(uri.toString(),
         credentials.username(), credentials.password(), credentials.token(), false));
     this.http = GuardedHttp.builder().connectTimeout(connectTimeout).build();
@@ -268,10 +269,19 @@ public final class TrackingServer implements AutoCloseable {
    * @param bytesSent UTF-8 size of the request body (0 for GET)
    * @param notFound message for RESOURCE_DOES_NOT_EXIST, or null to treat it as a server error
    */
+  /** The egress check; a refusal is recorded in the audit (as GuardedHttp does) and rethrown. */
+  private static void checkEgress(URI uri, String dataKind, long bytes) {
+    try {
+      EgressPolicy.current().check(uri, TRACKING_PURPOSE, dataKind, bytes);
+    } catch (EgressDeniedException e) {
+      EgressAudit.global().recordDenied(Instant.now(), e);
+      throw e;
+    }
+  }
+
   private String call(String what, long bytesSent, Supplier<String> request,
       Supplier<String> notFound) {
-    EgressPolicy.current().check(uri, TRACKING_PURPOSE, "MLflow tracking request JSON",
-        bytesSent);
+    checkEgress(uri, "MLflow tracking request JSON", bytesSent);
     Instant start = Instant.now();
     String host = uri.getHost();
     try {

@@ -54,6 +54,7 @@ class TrackingServerEgressIT {
   void should_refuse_tracking_server_before_connecting_when_not_allowed() throws Exception {
     try (CountingListener denied = new CountingListener("127.0.0.2");
         EgressPolicy.Scope scope = EgressPolicy.overrideCurrent(EgressPolicy.parse("127.0.0.1"))) {
+      EgressAudit.global().clear();
 
       assertThatThrownBy(() -> TrackingServer.connect(denied.url("")).run("r1"))
           .isInstanceOf(EgressDeniedException.class)
@@ -62,6 +63,13 @@ class TrackingServerEgressIT {
               + "requests (0 bytes, content not shown)");
 
       assertThat(denied.accepted()).isZero();
+      assertThat(EgressAudit.global().entries()).as("the refusal is in the audit")
+          .singleElement().satisfies(e -> {
+            assertThat(e.host()).isEqualTo("127.0.0.2");
+            assertThat(e.purpose()).isEqualTo("mlflow.tracking");
+            assertThat(e.status()).isEqualTo(EgressAudit.DENIED);
+            assertThat(e.bytesSent()).isZero();
+          });
     }
   }
 }
