@@ -78,6 +78,7 @@ echo "== (a) active mode against the scripted model at $URL"
 java -cp "$JAR:$MODULE/target/lib/*" io.llmtestbed.ait.sdk.runner.LocalRunner --jar "$JAR" \
   --inventory evaluation_runs="$DIR/runs.json" --param mode=active --param llm_base_url="$URL" \
   --param llm_model=scripted-demo --param concurrency=8 --param bootstrap_samples=500 \
+  --param llm_cache_dir="$DIR/llm-cache" \
   --root "$DIR/qai" --job 1 --run 1 >"$DIR/active.log" 2>&1 || { cat "$DIR/active.log" >&2; exit 1; }
 summary "$DIR/qai/mnt/ip/job_result/1/1/ait.output.json" "active mode"
 
