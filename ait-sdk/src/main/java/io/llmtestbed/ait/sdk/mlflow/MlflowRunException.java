@@ -1,5 +1,8 @@
 package io.llmtestbed.ait.sdk.mlflow;
 
+import io.llmtestbed.ait.sdk.runtime.AitException;
+import io.llmtestbed.ait.sdk.runtime.ErrorCode;
+
 /**
  * A run could not be read or written. {@link #kind()} tells callers (for example an AIT mapping
  * errors to platform codes) what went wrong; the message names the input, the rule, the value
@@ -42,5 +45,21 @@ public class MlflowRunException extends RuntimeException {
   /** The category of the failure. */
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * This failure as a platform error: E102 when the inventory is at fault (malformed reference,
+   * unknown run, missing artifact), E901 when the environment is (server down, credentials
+   * refused, server error, local I/O).
+   *
+   * @param prefix put before this message, e.g. {@code "reading run 4f2c…: "}; not null
+   * @return an exception with this one as its cause; the caller throws it
+   */
+  public AitException toAitException(String prefix) {
+    ErrorCode code = switch (kind) {
+      case INVALID_REFERENCE, RUN_NOT_FOUND, ARTIFACT_NOT_FOUND -> ErrorCode.E102;
+      default -> ErrorCode.E901;
+    };
+    return new AitException(code, prefix + getMessage(), this);
   }
 }

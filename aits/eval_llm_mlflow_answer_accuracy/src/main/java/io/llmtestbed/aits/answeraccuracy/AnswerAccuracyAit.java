@@ -5,15 +5,12 @@ import io.llmtestbed.ait.sdk.manifest.Manifest;
 import io.llmtestbed.ait.sdk.manifest.ResourceType;
 import io.llmtestbed.ait.sdk.manifest.Structure;
 import io.llmtestbed.ait.sdk.manifest.ValueType;
-import io.llmtestbed.ait.sdk.mlflow.EvalTableException;
-import io.llmtestbed.ait.sdk.mlflow.MlflowRunException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
-import io.llmtestbed.ait.sdk.mlflow.RunReference;
+import io.llmtestbed.ait.sdk.mlflow.RunInventory;
+import io.llmtestbed.ait.sdk.mlflow.RunLabels;
 import io.llmtestbed.ait.sdk.report.CsvWriter;
 import io.llmtestbed.ait.sdk.runtime.Ait;
 import io.llmtestbed.ait.sdk.runtime.AitContext;
-import io.llmtestbed.ait.sdk.runtime.AitException;
-import io.llmtestbed.ait.sdk.runtime.ErrorCode;
 import io.llmtestbed.ait.sdk.stats.Estimate;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -171,7 +168,8 @@ public final class AnswerAccuracyAit implements Ait {
   public void run(AitContext ctx) throws Exception {
     Logger log = ctx.logger();
     Settings settings = Settings.from(ctx);
-    List<MlflowRunSource> sources = resolve(ctx.inventoryFile(INVENTORY));
+    List<MlflowRunSource> sources = RunInventory.resolve(INVENTORY,
+        ctx.inventoryFile(INVENTORY));
     log.info("Measuring {} run(s): {}", sources.size(),
         sources.stream().map(MlflowRunSource::describe).toList());
     List<RunScores> runs = new ArrayList<>();
@@ -183,8 +181,8 @@ public final class AnswerAccuracyAit implements Ait {
       boolean keepKeys = sources.size() > 1 || settings.writeBack()
           && sources.stream().anyMatch(s -> s.trackingServer().isPresent());
       for (MlflowRunSource source : sources) {
-        String label = label(source, labels);
-        runs.add(readFailures(source, () -> scorer.score(source, label, rowCsv, keepKeys)));
+        String label = RunLabels.unique(source, labels);
+        runs.add(RunInventory.read(source, () -> scorer.score(source, label, rowCsv, keepKeys)));
       }
     }
     Statistics statistics = new Statistics(settings);
@@ -244,56 +242,6 @@ public final class AnswerAccuracyAit implements Ait {
       log.info("Write-back off (parameter write_back=false): the MLflow runs are left as they "
           + "are");
     }
-  }
-
-  private static List<MlflowRunSource> resolve(Path inventory) {
-    try {
-      return RunReference.resolve(inventory);
-    } catch (MlflowRunException e) {
-      throw mapped(e, "inventory '" + INVENTORY + "' (" + inventory + "): ");
-    } catch (EvalTableException e) {
-      throw AitException.invalidInput("inventory '" + INVENTORY + "' (" + inventory + "): "
-          + e.getMessage(), e);
-    }
-  }
-
-  private static RunScores readFailures(MlflowRunSource source,
-      java.util.function.Supplier<RunScores> read) {
-    try {
-      return read.get();
-    } catch (MlflowRunException e) {
-      throw mapped(e, "reading " + source.describe() + ": ");
-    } catch (EvalTableException e) {
-      throw AitException.invalidInput(e.getMessage(), e);
-    }
-  }
-
-  /**
-   * E102 when the inventory is at fault (malformed reference, unknown run, missing artifact),
-   * E901 when the environment is (server down, credentials refused, server error, local I/O).
-   */
-  static AitException mapped(MlflowRunException e, String prefix) {
-    ErrorCode code;
-    switch (e.kind()) {
-      case INVALID_REFERENCE:
-      case RUN_NOT_FOUND:
-      case ARTIFACT_NOT_FOUND:
-        code = ErrorCode.E102;
-        break;
-      default:
-        code = ErrorCode.E901;
-    }
-    return new AitException(code, prefix + e.getMessage(), e);
-  }
-
-  private static String label(MlflowRunSource source, Set<String> taken) {
-    String name = source.run().runName();
-    String base = name == null || name.isBlank() ? source.run().runId() : name;
-    String label = base;
-    for (int i = 2; !taken.add(label); i++) {
-      label = base + "#" + i;
-    }
-    return label;
   }
 
   /** Text measures always; the judge score only when every run has at least one. */

@@ -13,7 +13,8 @@ import io.llmtestbed.ait.sdk.mlflow.EvalTable;
 import io.llmtestbed.ait.sdk.mlflow.EvalTableException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
-import io.llmtestbed.ait.sdk.mlflow.RunReference;
+import io.llmtestbed.ait.sdk.mlflow.RunInventory;
+import io.llmtestbed.ait.sdk.mlflow.RunLabels;
 import io.llmtestbed.ait.sdk.provenance.Provenance;
 import io.llmtestbed.ait.sdk.provenance.RunSources;
 import io.llmtestbed.ait.sdk.runtime.Ait;
@@ -218,7 +219,7 @@ public final class SafeAit implements Ait {
   public void run(AitContext ctx) throws Exception {
     Logger log = ctx.logger();
     AitSettings settings = AitSettings.from(ctx);
-    List<MlflowRunSource> sources = resolve(ctx.inventoryFile(RUNS));
+    List<MlflowRunSource> sources = RunInventory.resolve(RUNS, ctx.inventoryFile(RUNS));
     log.info("Measuring {} run(s): {}", sources.size(),
         sources.stream().map(MlflowRunSource::describe).toList());
     Path collection = collection(ctx.inventoryFile(COLLECTION));
@@ -242,7 +243,7 @@ public final class SafeAit implements Ait {
         provenance(ctx, settings, llm, search);
         Set<String> labels = new HashSet<>();
         for (int i = 0; i < sources.size(); i++) {
-          runs.add(evaluateRun(settings, sources.get(i), label(sources.get(i), labels),
+          runs.add(evaluateRun(settings, sources.get(i), RunLabels.unique(sources.get(i), labels),
               modes.get(i), evaluator, log, ctx.provenance()));
         }
         log.info("LLM: {} calls, {} cache hits, {} retries, {} failures; search: {}",
@@ -266,7 +267,7 @@ public final class SafeAit implements Ait {
     } else {
       Set<String> labels = new HashSet<>();
       for (int i = 0; i < sources.size(); i++) {
-        runs.add(evaluateRun(settings, sources.get(i), label(sources.get(i), labels),
+        runs.add(evaluateRun(settings, sources.get(i), RunLabels.unique(sources.get(i), labels),
             modes.get(i), null, log, ctx.provenance()));
       }
     }
@@ -372,7 +373,7 @@ public final class SafeAit implements Ait {
     try (EvalTable table = RunSources.openDigested(provenance, source)) {
       return table.hasColumn(settings.annotationsColumn()) ? "human" : "safe";
     } catch (MlflowRunException e) {
-      throw mapped(e, "reading " + source.describe() + ": ");
+      throw e.toAitException("reading " + source.describe() + ": ");
     } catch (EvalTableException e) {
       throw AitException.invalidInput(e.getMessage(), e);
     }
@@ -421,7 +422,7 @@ public final class SafeAit implements Ait {
             abstained});
       }
     } catch (MlflowRunException e) {
-      throw mapped(e, "reading " + source.describe() + ": ");
+      throw e.toAitException("reading " + source.describe() + ": ");
     } catch (EvalTableException e) {
       throw AitException.invalidInput(e.getMessage(), e);
     }
@@ -505,42 +506,6 @@ public final class SafeAit implements Ait {
       facts.add(r.facts().get(i).withHumanLabel(flat.get(i)));
     }
     return new ResponseResult(r.prompt(), r.response(), r.language(), r.sentences(), facts);
-  }
-
-  private static List<MlflowRunSource> resolve(Path inventory) {
-    try {
-      return RunReference.resolve(inventory);
-    } catch (MlflowRunException e) {
-      throw mapped(e, "inventory '" + RUNS + "' (" + inventory + "): ");
-    } catch (EvalTableException e) {
-      throw AitException.invalidInput("inventory '" + RUNS + "' (" + inventory + "): "
-          + e.getMessage(), e);
-    }
-  }
-
-  /** E102 when the inventory is at fault, E901 when the environment is. */
-  static AitException mapped(MlflowRunException e, String prefix) {
-    ErrorCode code;
-    switch (e.kind()) {
-      case INVALID_REFERENCE:
-      case RUN_NOT_FOUND:
-      case ARTIFACT_NOT_FOUND:
-        code = ErrorCode.E102;
-        break;
-      default:
-        code = ErrorCode.E901;
-    }
-    return new AitException(code, prefix + e.getMessage(), e);
-  }
-
-  private static String label(MlflowRunSource source, Set<String> taken) {
-    String name = source.run().runName();
-    String base = name == null || name.isBlank() ? source.run().runId() : name;
-    String label = base;
-    for (int i = 2; !taken.add(label); i++) {
-      label = base + "#" + i;
-    }
-    return label;
   }
 
   /** Interval of a mean over responses: bootstrap for n ≥ 2, the value itself for n = 1. */
