@@ -1,13 +1,14 @@
 package io.llmtestbed.aits.answeraccuracy;
 
-import static io.llmtestbed.aits.answeraccuracy.AitHarness.DEMO_COLUMNS;
-import static io.llmtestbed.aits.answeraccuracy.AitHarness.row;
+import static io.llmtestbed.aits.answeraccuracy.AccuracyFixtures.DEMO_COLUMNS;
+import static io.llmtestbed.aits.answeraccuracy.AccuracyFixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbed.ait.sdk.runner.LocalRun;
 import io.llmtestbed.ait.sdk.runner.LocalRunner;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import io.llmtestbed.ait.sdk.testing.LocalStack;
 import io.llmtestbed.ait.sdk.testing.MlflowTestRuns;
 import io.llmtestbed.ait.sdk.testing.MlflowTestRuns.CreatedRun;

@@ -1,11 +1,12 @@
 package io.llmtestbed.aits.answeraccuracy;
 
-import static io.llmtestbed.aits.answeraccuracy.AitHarness.DEMO_COLUMNS;
-import static io.llmtestbed.aits.answeraccuracy.AitHarness.row;
+import static io.llmtestbed.aits.answeraccuracy.AccuracyFixtures.DEMO_COLUMNS;
+import static io.llmtestbed.aits.answeraccuracy.AccuracyFixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.llmtestbed.aits.answeraccuracy.AitHarness.Result;
+import io.llmtestbed.ait.sdk.testing.AitHarness.Result;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class AnswerAccuracyAitTest {
   void should_report_hand_worked_means_when_table_is_small() throws IOException {
     Path table = AitHarness.table(root.resolve("in/eval_results_table.json"), DEMO_COLUMNS,
         fixedRows());
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
 
     assertThat(r.errorCode()).as("error; stderr: %s", r.stderr()).isNull();
     assertThat(r.exitStatus()).isZero();
@@ -73,7 +74,7 @@ class AnswerAccuracyAitTest {
       throws IOException {
     Path table = AitHarness.table(root.resolve("in/eval_results_table.json"), DEMO_COLUMNS,
         fixedRows());
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
 
     List<Path> categoryTable = r.files("Resources", AnswerAccuracyAit.CATEGORY_TABLE);
     assertThat(categoryTable).hasSize(1);
@@ -106,10 +107,10 @@ class AnswerAccuracyAitTest {
     List<List<Object>> b = List.of(row("4", "c", "w", "v", 1.0), row("3", "c", "z", "u", 1.0),
         row("2", "c", "y", "y", 5.0), row("1", "c", "x", "x", 5.0));
     Path runs = root.resolve("runs");
-    AitHarness.exportedRun(runs.resolve("a"), "a".repeat(32), "model-a", DEMO_COLUMNS, a);
-    AitHarness.exportedRun(runs.resolve("b"), "b".repeat(32), "model-b", DEMO_COLUMNS, b);
+    AccuracyFixtures.exportedRun(runs.resolve("a"), "a".repeat(32), "model-a", DEMO_COLUMNS, a);
+    AccuracyFixtures.exportedRun(runs.resolve("b"), "b".repeat(32), "model-b", DEMO_COLUMNS, b);
 
-    Result r = AitHarness.runTable(root, runs);
+    Result r = AccuracyFixtures.runTable(root, runs);
 
     assertThat(r.errorCode()).as("stderr: %s", r.stderr()).isNull();
     assertThat(r.sequence("exact_match")).containsExactly(1.0, 0.5);
@@ -124,7 +125,8 @@ class AnswerAccuracyAitTest {
   void should_force_kuromoji_on_every_row_when_language_is_ja() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS,
         List.of(row("1", "c", "d c b a", "a b c d", null)));
-    Result r = AitHarness.run(root, Map.of(AnswerAccuracyAit.INVENTORY, table.toString()),
+    Result r = AitHarness.run(new AnswerAccuracyAit(), root,
+        Map.of(AnswerAccuracyAit.INVENTORY, table.toString()),
         Map.of("write_back", "false", "language", "ja"));
     assertThat(r.sequence("rouge_l_ja")).containsExactly(0.25);
     assertThat(r.measure("judge_score_mean")).as("no judge values").isNull();
@@ -134,8 +136,8 @@ class AnswerAccuracyAitTest {
   void should_match_after_normalisation_when_normalization_is_normalized() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS,
         List.of(row("1", "c", "Tokyo.", "  tokyo ", null), row("2", "c", "東京", "東京。", null)));
-    Result exact = AitHarness.runTable(root.resolve("exact"), table);
-    Result normalized = AitHarness.run(root.resolve("normalized"),
+    Result exact = AccuracyFixtures.runTable(root.resolve("exact"), table);
+    Result normalized = AitHarness.run(new AnswerAccuracyAit(), root.resolve("normalized"),
         Map.of(AnswerAccuracyAit.INVENTORY, table.toString()),
         Map.of("write_back", "false", "normalization", "normalized"));
     assertThat(exact.sequence("exact_match")).containsExactly(0.0);
@@ -146,7 +148,7 @@ class AnswerAccuracyAitTest {
   void should_put_every_row_in_one_category_when_category_column_is_absent() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), List.of("outputs", "ground_truth"),
         List.of(List.of("a", "a"), List.of("b", "c")));
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
     assertThat(r.sequence("exact_match")).containsExactly(0.5);
     assertThat(Files.readAllLines(r.files("Resources", AnswerAccuracyAit.CATEGORY_TABLE).get(0)))
         .anySatisfy(l -> assertThat(l).startsWith("t,(all),exact_match,2,0.5,"));
@@ -157,7 +159,8 @@ class AnswerAccuracyAitTest {
   void should_use_the_configured_columns_when_parameters_name_them() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), List.of("answer", "gold", "topic"),
         List.of(List.of("yes", "yes", "t1"), List.of("no", "yes", "t2")));
-    Result r = AitHarness.run(root, Map.of(AnswerAccuracyAit.INVENTORY, table.toString()),
+    Result r = AitHarness.run(new AnswerAccuracyAit(), root,
+        Map.of(AnswerAccuracyAit.INVENTORY, table.toString()),
         Map.of("write_back", "false", "prediction_column", "answer", "target_column", "gold",
             "category_column", "topic"));
     assertThat(r.errorCode()).as("stderr: %s", r.stderr()).isNull();

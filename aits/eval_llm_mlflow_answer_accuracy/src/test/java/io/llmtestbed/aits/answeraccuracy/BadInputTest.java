@@ -1,10 +1,11 @@
 package io.llmtestbed.aits.answeraccuracy;
 
-import static io.llmtestbed.aits.answeraccuracy.AitHarness.DEMO_COLUMNS;
-import static io.llmtestbed.aits.answeraccuracy.AitHarness.row;
+import static io.llmtestbed.aits.answeraccuracy.AccuracyFixtures.DEMO_COLUMNS;
+import static io.llmtestbed.aits.answeraccuracy.AccuracyFixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmtestbed.aits.answeraccuracy.AitHarness.Result;
+import io.llmtestbed.ait.sdk.testing.AitHarness.Result;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class BadInputTest {
   @Test
   void should_report_e102_when_ait_input_json_is_missing() throws IOException {
     Path inputDir = Files.createDirectories(root.resolve("mnt/ip/job_args/1/1"));
-    Result r = AitHarness.runIn(root, inputDir);
+    Result r = AitHarness.runIn(new AnswerAccuracyAit(), root, inputDir);
     assertFailure(r, "E102", "ait.input.json");
   }
 
@@ -45,7 +46,7 @@ class BadInputTest {
   void should_report_e102_when_ait_input_json_is_malformed() throws IOException {
     Path inputDir = Files.createDirectories(root.resolve("mnt/ip/job_args/1/1"));
     Files.writeString(inputDir.resolve("ait.input.json"), "{\"Inventories\": [");
-    Result r = AitHarness.runIn(root, inputDir);
+    Result r = AitHarness.runIn(new AnswerAccuracyAit(), root, inputDir);
     assertFailure(r, "E102", "ait.input.json");
   }
 
@@ -54,14 +55,15 @@ class BadInputTest {
       throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS,
         List.of(row("1", "c", "a", "a", null)));
-    Result r = AitHarness.run(root, Map.of("eval_runs", table.toString()), Map.of());
+    Result r = AitHarness.run(new AnswerAccuracyAit(), root,
+        Map.of("eval_runs", table.toString()), Map.of());
     assertFailure(r, "E102", "evaluation_runs");
   }
 
   @Test
   void should_report_e102_naming_the_path_when_inventory_file_is_missing() throws IOException {
     Path missing = root.resolve("in/nowhere/eval_results_table.json");
-    Result r = AitHarness.runTable(root, missing);
+    Result r = AccuracyFixtures.runTable(root, missing);
     assertFailure(r, "E102", "nowhere", "does not exist");
   }
 
@@ -70,7 +72,7 @@ class BadInputTest {
       throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), List.of("question", "answer",
         "reference"), List.of(List.of("q", "a", "r")));
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
     assertFailure(r, "E102", "outputs", "ground_truth", "[question, answer, reference]",
         "prediction_column", "target_column");
   }
@@ -78,7 +80,7 @@ class BadInputTest {
   @Test
   void should_report_e102_when_table_has_no_rows() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS, List.of());
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
     assertFailure(r, "E102", "has no rows", "Fix:");
   }
 
@@ -86,7 +88,7 @@ class BadInputTest {
   void should_report_e102_when_every_prediction_is_null() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS,
         List.of(row("1", "c", "a", null, null), row("2", "c", "b", null, null)));
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
     assertFailure(r, "E102", "all 2 predictions", "'outputs'", "prediction_column");
   }
 
@@ -94,7 +96,7 @@ class BadInputTest {
   void should_report_e102_when_every_reference_is_null() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS,
         List.of(row("1", "c", null, "a", null)));
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
     assertFailure(r, "E102", "all 1 rows have a null 'ground_truth'", "target_column");
   }
 
@@ -104,7 +106,7 @@ class BadInputTest {
     Files.createDirectories(table.getParent());
     Files.writeString(table, "{\"columns\": [\"outputs\", \"ground_truth\"], \"data\": "
         + "[[\"a\", \"a\"], [\"b\"");
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
     assertFailure(r, "E102", "not valid JSON", "line 1");
   }
 
@@ -112,8 +114,8 @@ class BadInputTest {
   void should_report_e102_listing_accepted_values_when_language_is_unknown() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS,
         List.of(row("1", "c", "a", "a", null)));
-    Result r = AitHarness.run(root, Map.of(AnswerAccuracyAit.INVENTORY, table.toString()),
-        Map.of("language", "jp"));
+    Result r = AitHarness.run(new AnswerAccuracyAit(), root,
+        Map.of(AnswerAccuracyAit.INVENTORY, table.toString()), Map.of("language", "jp"));
     assertFailure(r, "E102", "'language'", "auto, en, ja", "'jp'");
   }
 
@@ -124,8 +126,8 @@ class BadInputTest {
     // Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
     Files.writeString(reference, "{\"tracking_uri\": \"http://127.0.0.1:9\", \"run_ids\": [\""
         + "0".repeat(32) + "\"]}");
-    Result r = AitHarness.run(root, Map.of(AnswerAccuracyAit.INVENTORY, reference.toString()),
-        Map.of());
+    Result r = AitHarness.run(new AnswerAccuracyAit(), root,
+        Map.of(AnswerAccuracyAit.INVENTORY, reference.toString()), Map.of());
     assertFailure(r, "E901", "127.0.0.1:9");
   }
 
@@ -133,7 +135,7 @@ class BadInputTest {
   void should_report_e102_when_a_cell_of_the_judge_column_is_not_a_number() throws IOException {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS,
         List.of(Arrays.asList("1", "c", "p", "a", "a", "excellent")));
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
     assertFailure(r, "E102", "judge_score", "'excellent'", "not a number");
   }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmtestbed.aits.answeraccuracy.AitHarness.Result;
+import io.llmtestbed.ait.sdk.testing.AitHarness.Result;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +30,8 @@ class GoldenOutputTest {
   @Test
   void should_write_the_pinned_output_when_table_is_the_fixed_one() throws IOException {
     Path table = AitHarness.table(root.resolve("in/eval_results_table.json"),
-        AitHarness.DEMO_COLUMNS, AnswerAccuracyAitTest.fixedRows());
-    Result r = AitHarness.runTable(root, table);
+        AccuracyFixtures.DEMO_COLUMNS, AnswerAccuracyAitTest.fixedRows());
+    Result r = AccuracyFixtures.runTable(root, table);
     String actual = AitHarness.JSON.writerWithDefaultPrettyPrinter()
         .writeValueAsString(stable(r)) + "\n";
 

@@ -1,11 +1,12 @@
 package io.llmtestbed.aits.answeraccuracy;
 
-import static io.llmtestbed.aits.answeraccuracy.AitHarness.DEMO_COLUMNS;
-import static io.llmtestbed.aits.answeraccuracy.AitHarness.row;
+import static io.llmtestbed.aits.answeraccuracy.AccuracyFixtures.DEMO_COLUMNS;
+import static io.llmtestbed.aits.answeraccuracy.AccuracyFixtures.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.llmtestbed.aits.answeraccuracy.AitHarness.Result;
+import io.llmtestbed.ait.sdk.testing.AitHarness.Result;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import io.llmtestbed.aits.answeraccuracy.metrics.MetricEngine;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ class RunDiagnosticsTest {
         row("1", "c", longText, longText, null), row("2", "c", longText, longText + " x", null),
         row("3", "c", "short answer", "short answer", null)));
 
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
 
     assertThat(r.errorCode()).as("stderr: %s", r.stderr()).isNull();
     assertThat(r.sequence("rows_truncated")).containsExactly(2);
@@ -60,11 +61,13 @@ class RunDiagnosticsTest {
         row("1", "c", "東京です", "東京です", null), row("2", "c", "大阪です", "大阪です", null),
         row("3", "c", "Paris", "Paris", null)));
 
-    Result en = AitHarness.run(root.resolve("en"), Map.of(AnswerAccuracyAit.INVENTORY,
-        table.toString()), Map.of("write_back", "false", "language", "en"));
-    Result ja = AitHarness.run(root.resolve("ja"), Map.of(AnswerAccuracyAit.INVENTORY,
-        table.toString()), Map.of("write_back", "false", "language", "ja"));
-    Result auto = AitHarness.runTable(root.resolve("auto"), table);
+    Result en = AitHarness.run(new AnswerAccuracyAit(), root.resolve("en"),
+        Map.of(AnswerAccuracyAit.INVENTORY, table.toString()),
+        Map.of("write_back", "false", "language", "en"));
+    Result ja = AitHarness.run(new AnswerAccuracyAit(), root.resolve("ja"),
+        Map.of(AnswerAccuracyAit.INVENTORY, table.toString()),
+        Map.of("write_back", "false", "language", "ja"));
+    Result auto = AccuracyFixtures.runTable(root.resolve("auto"), table);
 
     assertThat(en.sequence("token_f1")[0]).as("Japanese rows score 0 under en")
         .isEqualTo(1.0 / 3, within(1e-12));
@@ -88,7 +91,7 @@ class RunDiagnosticsTest {
         Arrays.asList("5", "c", "p", 7, "7", null));
     Path table = AitHarness.table(root.resolve("in/cells.json"), DEMO_COLUMNS, rows);
 
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
 
     assertThat(r.errorCode()).as("stderr: %s", r.stderr()).isNull();
     assertThat(r.sequence("exact_match")).as("42 = \"42\", true = \"true\", 7 = \"7\"")
@@ -113,7 +116,7 @@ class RunDiagnosticsTest {
         row("1", "alone", "the cat sat", "the cat sat", null),
         row("2", "pair", "a b", "a b", null), row("3", "pair", "a b", "a c", null)));
 
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
 
     List<String> lines = Files.readAllLines(
         r.files("Resources", AnswerAccuracyAit.CATEGORY_TABLE).get(0));
@@ -129,7 +132,7 @@ class RunDiagnosticsTest {
     Path table = AitHarness.table(root.resolve("in/single.json"), DEMO_COLUMNS, List.of(
         row("1", "c", "a b c d", "a b c", null)));
 
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
 
     double value = r.sequence("rouge_l")[0];
     assertThat(r.sequence("rouge_l_ci_lower")).containsExactly(value);
@@ -147,7 +150,7 @@ class RunDiagnosticsTest {
     Path table = AitHarness.table(root.resolve("in/t.json"), DEMO_COLUMNS, List.of(
         row("1", "c", "x", "x", 5.0), row("2", "c", "y", "z", 3.0)));
 
-    Result r = AitHarness.runTable(root, table);
+    Result r = AccuracyFixtures.runTable(root, table);
 
     assertThat(warnings(r)).noneMatch(l -> l.contains("not recorded"));
     assertThat(r.log()).contains("14 measure(s) not recorded because they do not apply to this "

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.llmtestbed.ait.sdk.net.EgressPolicy;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class EgressTest {
     Path empty = Files.createFile(root.resolve(dir + "-in/none.jsonl"));
     String url = "http://127.0.0.2:" + serper.getAddress().getPort() + "/search";
     // LIMIT: the key must come from an environment variable; PATH is one that is always set
-    return AitHarness.run(root.resolve(dir), Map.of(SafeAit.RUNS, table.toString(),
+    return AitHarness.run(new SafeAit(), root.resolve(dir), Map.of(SafeAit.RUNS, table.toString(),
         SafeAit.COLLECTION, empty.toString()), Map.of("llm_base_url", world.server.baseUrl(),
         "llm_model", "scripted-model", "write_back", "false", "search_backend", "serper",
         "serper_url", url, "serper_api_key_env", "PATH"));

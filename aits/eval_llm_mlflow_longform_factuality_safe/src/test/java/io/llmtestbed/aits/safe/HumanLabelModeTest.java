@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,10 +23,11 @@ class HumanLabelModeTest {
 
   private AitHarness.Result runHuman(String system) throws IOException {
     Path table = AitHarness.table(root.resolve("in/" + system + "/eval_results_table.json"),
-        AitHarness.FACTSCORE_COLUMNS, AitHarness.factscoreRows(system));
+        SafeFixtures.FACTSCORE_COLUMNS, SafeFixtures.factscoreRows(system));
     Path empty = Files.createFile(root.resolve("in/" + system + "/no_collection.jsonl"));
-    return AitHarness.run(root.resolve("ait-" + system), Map.of(SafeAit.RUNS, table.toString(),
-        SafeAit.COLLECTION, empty.toString()), Map.of("write_back", "false"));
+    return AitHarness.run(new SafeAit(), root.resolve("ait-" + system),
+        Map.of(SafeAit.RUNS, table.toString(), SafeAit.COLLECTION, empty.toString()),
+        Map.of("write_back", "false"));
   }
 
   private static List<JsonNode> python(Path jsonl) throws IOException, InterruptedException {
@@ -50,8 +52,8 @@ class HumanLabelModeTest {
     for (String system : List.of("ChatGPT", "InstructGPT")) {
       AitHarness.Result r = runHuman(system);
       assertThat(r.errorCode()).as("%s: %s", system, r.errorDetail()).isNull();
-      List<Map<String, String>> rows = AitHarness.csv(r.file("safe_responses.csv"));
-      List<JsonNode> expected = python(AitHarness.DEMO_DATA.resolve(system + ".jsonl"));
+      List<Map<String, String>> rows = SafeFixtures.csv(r.file("safe_responses.csv"));
+      List<JsonNode> expected = python(SafeFixtures.DEMO_DATA.resolve(system + ".jsonl"));
       JsonNode summary = expected.remove(expected.size() - 1);
 
       assertThat(rows).as(system).hasSize(183).hasSameSizeAs(expected);

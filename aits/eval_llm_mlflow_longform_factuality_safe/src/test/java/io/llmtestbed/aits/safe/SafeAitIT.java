@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbed.ait.sdk.runner.LocalRun;
 import io.llmtestbed.ait.sdk.runner.LocalRunner;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import io.llmtestbed.ait.sdk.testing.LocalStack;
 import io.llmtestbed.ait.sdk.testing.MlflowTestRuns;
 import io.llmtestbed.ait.sdk.testing.MlflowTestRuns.CreatedRun;
@@ -53,7 +54,7 @@ class SafeAitIT {
           + "\"is-relevant\": true, \"human-atomic-facts\": [{\"text\": \"Ada Lovelace was "
           + "born in London.\", \"label\": \"S\"}, {\"text\": \"Ada Lovelace was born in 1815.\","
           + " \"label\": \"NS\"}]}]";
-      mlflow.logTable(human, "eval_results_table.json", AitHarness.FACTSCORE_COLUMNS, List.of(
+      mlflow.logTable(human, "eval_results_table.json", SafeFixtures.FACTSCORE_COLUMNS, List.of(
           Arrays.asList("1", "Tell me a bio of Ada Lovelace.",
               "Ada Lovelace was born in London in 1815.", "Ada Lovelace", "[]", annotations),
           Arrays.asList("2", "Tell me a bio of X.", "I do not know.", "X", "[]", null)));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -59,7 +60,7 @@ class SafeAitTest {
   }
 
   private AitHarness.Result run(String dir, Map<String, String> params) throws Exception {
-    return AitHarness.run(root.resolve(dir), Map.of(SafeAit.RUNS, table.toString(),
+    return AitHarness.run(new SafeAit(), root.resolve(dir), Map.of(SafeAit.RUNS, table.toString(),
         SafeAit.COLLECTION, collection.toString()), params);
   }
 
@@ -90,7 +91,7 @@ class SafeAitTest {
     JsonNode ja = AitHarness.JSON.readTree(trace.get(3));
     assertThat(ja.path("searches").get(0).path("evidence").get(0).path("text").asText())
         .contains("3776");
-    List<Map<String, String>> rows = AitHarness.csv(r.file("safe_responses.csv"));
+    List<Map<String, String>> rows = SafeFixtures.csv(r.file("safe_responses.csv"));
     assertThat(rows).extracting(m -> m.get("language")).containsExactly("en", "ja");
     assertThat(rows).extracting(m -> m.get("supported")).containsExactly("2", "1");
     assertThat(r.file("safe_scores.png")).isNotEmptyFile();
@@ -162,11 +163,11 @@ class SafeAitTest {
       }
     }
     Map<String, String> p = params();
-    AitHarness.Result once = AitHarness.run(root.resolve("i1"), Map.of(SafeAit.RUNS,
+    AitHarness.Result once = AitHarness.run(new SafeAit(), root.resolve("i1"), Map.of(SafeAit.RUNS,
         table.toString(), SafeAit.COLLECTION, first.toString()), p);
     assertThat(once.errorCode()).isNull();
 
-    AitHarness.Result again = AitHarness.run(root.resolve("i2"), Map.of(SafeAit.RUNS,
+    AitHarness.Result again = AitHarness.run(new SafeAit(), root.resolve("i2"), Map.of(SafeAit.RUNS,
         table.toString(), SafeAit.COLLECTION, second.toString()), p);
 
     assertThat(again.errorCode()).as("%s", again.errorDetail()).isNull();
@@ -242,7 +243,7 @@ class SafeAitTest {
         + "{\"text\": \"London is big.\", \"label\": \"IR\"}]}, "
         + "{\"text\": \"Thanks.\", \"is-relevant\": false, \"human-atomic-facts\": null}]";
     world.irrelevant.add("London is big.");
-    table = AitHarness.table(root.resolve("in/human.json"), AitHarness.FACTSCORE_COLUMNS,
+    table = AitHarness.table(root.resolve("in/human.json"), SafeFixtures.FACTSCORE_COLUMNS,
         List.of(java.util.Arrays.asList("1", "Tell me a bio of Ada Lovelace.",
             "Ada Lovelace was born in London in 1815. Thanks.", "Ada Lovelace", "[]",
             annotations), java.util.Arrays.asList("2", "Tell me a bio of X.", "I don't know.",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.llmtestbed.ait.sdk.runner.LocalRun;
 import io.llmtestbed.ait.sdk.runner.LocalRunner;
 import io.llmtestbed.ait.sdk.runner.Rerun;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
