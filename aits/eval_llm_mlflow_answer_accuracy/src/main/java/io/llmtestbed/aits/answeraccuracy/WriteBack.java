@@ -1,8 +1,7 @@
 package io.llmtestbed.aits.answeraccuracy;
 
-import io.llmtestbed.ait.sdk.mlflow.MlflowRunException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
-import io.llmtestbed.ait.sdk.mlflow.MlflowWriteBack;
+import io.llmtestbed.ait.sdk.mlflow.RunWriteBacks;
 import io.llmtestbed.ait.sdk.stats.Estimate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -49,27 +48,14 @@ final class WriteBack {
   void write(List<MlflowRunSource> sources, List<RunScores> runs, List<Metric> metrics,
       Map<Metric, List<Estimate>> estimates) {
     String evaluatedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    for (int i = 0; i < sources.size(); i++) {
-      MlflowRunSource source = sources.get(i);
+    List<String> labels = runs.stream().map(RunScores::label).toList();
+    RunWriteBacks.toEach(sources, labels, TABLE_ARTIFACT, log, (i, target) -> {
       RunScores run = runs.get(i);
-      if (source.trackingServer().isEmpty()) {
-        log.info("Run {}: not read from a tracking server ({}), so nothing is written back",
-            run.label(), source.describe());
-        continue;
-      }
-      try {
-        MlflowWriteBack target = MlflowWriteBack.to(source);
-        target.logMetrics(metricsOf(run, i, metrics, estimates));
-        target.setTags(tags(evaluatedAt));
-        target.logTable(TABLE_ARTIFACT, tableColumns(run), new RowTable(run));
-        log.info("Run {}: wrote {} metrics, tags and {} back to {}", run.label(),
-            metrics.size() * 3 + 2, TABLE_ARTIFACT, source.describe());
-      } catch (MlflowRunException | IllegalArgumentException e) {
-        log.warn("Run {}: write-back to {} failed ({}); the measures are in ait.output.json "
-            + "but not in MLflow. Re-run with write_back=true once the server accepts writes",
-            run.label(), source.describe(), e.getMessage());
-      }
-    }
+      target.logMetrics(metricsOf(run, i, metrics, estimates));
+      target.setTags(tags(evaluatedAt));
+      target.logTable(TABLE_ARTIFACT, tableColumns(run), new RowTable(run));
+      return metrics.size() * 3 + 2;
+    });
   }
 
   /** The metric keys and values written to run {@code index}. */

@@ -1,8 +1,7 @@
 package io.llmtestbed.aits.safe;
 
-import io.llmtestbed.ait.sdk.mlflow.MlflowRunException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
-import io.llmtestbed.ait.sdk.mlflow.MlflowWriteBack;
+import io.llmtestbed.ait.sdk.mlflow.RunWriteBacks;
 import io.llmtestbed.ait.sdk.stats.Estimate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,28 +43,15 @@ final class WriteBack {
   /** Writes every run from a tracking server; a failed run is a warning, the output stands. */
   void write(List<MlflowRunSource> sources, List<RunResult> runs) {
     String evaluatedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    for (int i = 0; i < sources.size(); i++) {
-      MlflowRunSource source = sources.get(i);
+    List<String> labels = runs.stream().map(RunResult::label).toList();
+    RunWriteBacks.toEach(sources, labels, TABLE_ARTIFACT, log, (i, target) -> {
       RunResult run = runs.get(i);
-      if (source.trackingServer().isEmpty()) {
-        log.info("Run {}: not read from a tracking server ({}), so nothing is written back",
-            run.label(), source.describe());
-        continue;
-      }
-      try {
-        MlflowWriteBack target = MlflowWriteBack.to(source);
-        Map<String, Double> metrics = metricsOf(i, run);
-        target.logMetrics(metrics);
-        target.setTags(tags(evaluatedAt, run));
-        target.logTable(TABLE_ARTIFACT, Outputs.RESPONSE_HEADER, outputs.responseRows(run));
-        log.info("Run {}: wrote {} metrics, tags and {} back to {}", run.label(), metrics.size(),
-            TABLE_ARTIFACT, source.describe());
-      } catch (MlflowRunException | IllegalArgumentException e) {
-        log.warn("Run {}: write-back to {} failed ({}); the measures are in ait.output.json "
-            + "but not in MLflow. Re-run with write_back=true once the server accepts writes",
-            run.label(), source.describe(), e.getMessage());
-      }
-    }
+      Map<String, Double> metrics = metricsOf(i, run);
+      target.logMetrics(metrics);
+      target.setTags(tags(evaluatedAt, run));
+      target.logTable(TABLE_ARTIFACT, Outputs.RESPONSE_HEADER, outputs.responseRows(run));
+      return metrics.size();
+    });
   }
 
   /** The metric keys and values written to run {@code index}. */
