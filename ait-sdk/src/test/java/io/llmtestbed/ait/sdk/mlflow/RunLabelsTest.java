@@ -2,53 +2,15 @@ package io.llmtestbed.ait.sdk.mlflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RunLabelsTest {
 
   private static MlflowRunSource run(String runId, String runName) {
-    RunInfo info = new RunInfo(runId, runName, null, null, null, null, null, null);
-    return new MlflowRunSource() {
-      @Override
-      public RunInfo run() {
-        return info;
-      }
-
-      @Override
-      public Map<String, Double> metrics() {
-        return Map.of();
-      }
-
-      @Override
-      public Map<String, String> params() {
-        return Map.of();
-      }
-
-      @Override
-      public Map<String, String> tags() {
-        return Map.of();
-      }
-
-      @Override
-      public List<ArtifactEntry> listArtifacts(String path) {
-        return List.of();
-      }
-
-      @Override
-      public InputStream openArtifact(String path) {
-        throw new UnsupportedOperationException(path);
-      }
-
-      @Override
-      public String describe() {
-        return "run " + runId;
-      }
-    };
+    return StubRunSource.of(runId, runName);
   }
 
   @Test

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,48 +33,7 @@ class RunWriteBacksTest {
   private static MlflowRunSource onServer(String runId) {
     TrackingServer server = TrackingServer.connect("http://127.0.0.1:9", TrackingCredentials.NONE,
         Duration.ofSeconds(1), Duration.ofSeconds(1));
-    RunInfo info = new RunInfo(runId, runId, "1", "FINISHED", null, null, null, null);
-    return new MlflowRunSource() {
-      @Override
-      public RunInfo run() {
-        return info;
-      }
-
-      @Override
-      public Map<String, Double> metrics() {
-        return Map.of();
-      }
-
-      @Override
-      public Map<String, String> params() {
-        return Map.of();
-      }
-
-      @Override
-      public Map<String, String> tags() {
-        return Map.of();
-      }
-
-      @Override
-      public List<ArtifactEntry> listArtifacts(String path) {
-        return List.of();
-      }
-
-      @Override
-      public InputStream openArtifact(String path) {
-        throw new UnsupportedOperationException(path);
-      }
-
-      @Override
-      public String describe() {
-        return "run " + runId;
-      }
-
-      @Override
-      public Optional<TrackingServer> trackingServer() {
-        return Optional.of(server);
-      }
-    };
+    return StubRunSource.of(runId, runId).on(server);
   }
 
   private List<String> messages() {
