@@ -8,11 +8,10 @@ import io.llmtestbed.ait.sdk.manifest.Manifest;
 import io.llmtestbed.ait.sdk.manifest.ResourceType;
 import io.llmtestbed.ait.sdk.manifest.Structure;
 import io.llmtestbed.ait.sdk.manifest.ValueType;
-import io.llmtestbed.ait.sdk.mlflow.EvalTableException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunException;
 import io.llmtestbed.ait.sdk.mlflow.MlflowRunSource;
 import io.llmtestbed.ait.sdk.mlflow.RunInfo;
-import io.llmtestbed.ait.sdk.mlflow.RunReference;
+import io.llmtestbed.ait.sdk.mlflow.RunInventory;
 import io.llmtestbed.ait.sdk.mlflow.TrackingServer;
 import io.llmtestbed.ait.sdk.runtime.Ait;
 import io.llmtestbed.ait.sdk.runtime.AitContext;
@@ -213,7 +212,7 @@ public final class RobustnessAit implements Ait {
     Logger log = ctx.logger();
     Settings s = Settings.from(ctx);
     Path inventory = ctx.inventoryFile(INVENTORY);
-    List<MlflowRunSource> sources = resolve(inventory);
+    List<MlflowRunSource> sources = RunInventory.resolve(INVENTORY, inventory);
     MlflowRunSource original = sources.get(0);
     if (s.mode() == Mode.ACTIVE && sources.size() > 1) {
       // LIMIT: one original run per active job; run the AIT once per model run.
@@ -452,34 +451,9 @@ public final class RobustnessAit implements Ait {
     }).toArray());
   }
 
-  private static List<MlflowRunSource> resolve(Path inventory) {
-    try {
-      return RunReference.resolve(inventory);
-    } catch (MlflowRunException e) {
-      throw mapped(e, "inventory '" + INVENTORY + "' (" + inventory + "): ");
-    } catch (EvalTableException e) {
-      throw AitException.invalidInput("inventory '" + INVENTORY + "' (" + inventory + "): "
-          + e.getMessage(), e);
-    }
-  }
-
+  /** {@link RunInventory#read}: the SDK's failures as E102 or E901 naming the source. */
   static <T> T read(java.util.function.Supplier<T> read, MlflowRunSource source) {
-    try {
-      return read.get();
-    } catch (MlflowRunException e) {
-      throw mapped(e, "reading " + source.describe() + ": ");
-    } catch (EvalTableException e) {
-      throw AitException.invalidInput(e.getMessage(), e);
-    }
-  }
-
-  /** E102 when the inventory is at fault, E901 when the environment is. */
-  static AitException mapped(MlflowRunException e, String prefix) {
-    ErrorCode code = switch (e.kind()) {
-      case INVALID_REFERENCE, RUN_NOT_FOUND, ARTIFACT_NOT_FOUND -> ErrorCode.E102;
-      default -> ErrorCode.E901;
-    };
-    return new AitException(code, prefix + e.getMessage(), e);
+    return RunInventory.read(source, read);
   }
 
   /** Passive mode's inputs. */
