@@ -3,6 +3,7 @@ package io.llmtestbed.aits.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import io.llmtestbed.ait.sdk.testing.ScriptedLlmServer;
 import io.llmtestbed.aits.robustness.perturb.Perturbations;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class ActiveModeTest {
   static List<List<Object>> rows(int n) {
     List<List<Object>> rows = new ArrayList<>();
     for (int id = 1; id <= n; id++) {
-      rows.add(AitHarness.row(String.valueOf(id), "math", "問題" + id + "：サンプルのテストです。"
+      rows.add(Fixtures.row(String.valueOf(id), "math", "問題" + id + "：サンプルのテストです。"
           + "コタエをスウジでください。", String.valueOf(id * 3), String.valueOf(id * 3)));
     }
     return rows;
@@ -64,13 +65,13 @@ class ActiveModeTest {
   void should_report_width_with_the_largest_drop_when_the_model_fails_on_half_width_katakana()
       throws Exception {
     Path table = AitHarness.table(tmp.resolve("t/eval_results_table.json"),
-        AitHarness.DEMO_COLUMNS, rows(40));
+        Fixtures.DEMO_COLUMNS, rows(40));
     try (ScriptedLlmServer server = ScriptedLlmServer.start()) {
       // Brittle to exactly one thing: half-width katakana, which only width produces.
       server.when(c -> halfWidthKatakana(c.lastUserContent())).reply("わかりません");
       server.defaultReply(c -> answer(c.lastUserContent()));
 
-      AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+      AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
           table.toString()), params(server, "concurrency", "8"));
 
       assertThat(r.errorCode()).as("output %s", r.output()).isNull();
@@ -117,13 +118,13 @@ class ActiveModeTest {
   @Test
   void should_mark_paraphrases_as_llm_generated_when_paraphrase_runs() throws Exception {
     Path table = AitHarness.table(tmp.resolve("t/eval_results_table.json"),
-        AitHarness.DEMO_COLUMNS, rows(6));
+        Fixtures.DEMO_COLUMNS, rows(6));
     try (ScriptedLlmServer server = ScriptedLlmServer.start()) {
       server.when(c -> c.lastUserContent().startsWith("次の文章を")).reply(c -> "言い換え："
           + c.lastUserContent().substring(c.lastUserContent().indexOf("問題")));
       server.defaultReply(c -> answer(c.lastUserContent()));
 
-      AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+      AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
           table.toString()), params(server, "perturbations", "paraphrase",
               "paraphrase_temperature", "0.9", "llm_cache_dir", tmp.resolve("cache").toString()));
 

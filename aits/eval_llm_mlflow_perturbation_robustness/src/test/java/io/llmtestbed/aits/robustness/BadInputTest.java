@@ -2,6 +2,7 @@ package io.llmtestbed.aits.robustness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import io.llmtestbed.ait.sdk.testing.ScriptedLlmServer;
 import java.nio.file.Path;
 import java.text.Normalizer;
@@ -18,14 +19,14 @@ class BadInputTest {
   @TempDir Path tmp;
 
   private Path table(int rows) throws Exception {
-    return AitHarness.table(tmp.resolve("t/eval_results_table.json"), AitHarness.DEMO_COLUMNS,
+    return AitHarness.table(tmp.resolve("t/eval_results_table.json"), Fixtures.DEMO_COLUMNS,
         ActiveModeTest.rows(rows));
   }
 
   @Test
   void should_fail_with_e102_listing_valid_names_when_a_perturbation_is_unknown()
       throws Exception {
-    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+    AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
         table(3).toString()), Map.of("mode", "active", "perturbations", "width,typos"));
 
     assertThat(r.errorCode()).isEqualTo("E102");
@@ -37,9 +38,9 @@ class BadInputTest {
   @Test
   void should_fail_with_e102_when_the_run_has_no_rows() throws Exception {
     Path empty = AitHarness.table(tmp.resolve("e/eval_results_table.json"),
-        AitHarness.DEMO_COLUMNS, List.of());
+        Fixtures.DEMO_COLUMNS, List.of());
 
-    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+    AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
         empty.toString()), Map.of("mode", "passive"));
 
     assertThat(r.errorCode()).isEqualTo("E102");
@@ -48,7 +49,7 @@ class BadInputTest {
 
   @Test
   void should_fail_with_e102_when_passive_mode_finds_no_perturbed_run() throws Exception {
-    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+    AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
         table(3).toString()), Map.of("mode", "passive"));
 
     assertThat(r.errorCode()).isEqualTo("E102");
@@ -68,7 +69,7 @@ class BadInputTest {
       return ActiveModeTest.answer(c.lastUserContent());
     });
     try {
-      AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+      AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
           table(10).toString()), ActiveModeTest.params(server, "perturbations",
               "width,kana,instruction_format", "concurrency", "1", "llm_timeout_seconds", "2"));
 
@@ -101,7 +102,7 @@ class BadInputTest {
           && Integer.parseInt(ActiveModeTest.answer(c.lastUserContent())) % 15 == 0).reply("");
       server.defaultReply(c -> ActiveModeTest.answer(c.lastUserContent()));
 
-      AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+      AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
           table(10).toString()), ActiveModeTest.params(server, "perturbations",
               "instruction_format,kanji_kana"));
 
@@ -119,7 +120,7 @@ class BadInputTest {
     String url = server.baseUrl();
     server.close();
 
-    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+    AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
         table(3).toString()), Map.of("mode", "active", "llm_base_url", url,
             "llm_max_retries", "0", "perturbations", "width"));
 
@@ -166,7 +167,7 @@ class BadInputTest {
     }
     Path combined = AitHarness.table(tmp.resolve("c/eval_results_table.json"), columns, rows);
 
-    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+    AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
         combined.toString()), Map.of("mode", "passive", "bootstrap_samples", "100"));
 
     assertThat(r.errorCode()).as("output %s", r.output()).isNull();
@@ -197,7 +198,7 @@ class BadInputTest {
   void should_warn_that_accuracy_says_nothing_when_no_row_has_a_gold_answer() throws Exception {
     // Found by trying the AIT: without the ground_truth column the job reported accuracy 0,
     // accuracy_drop 0 and a worst case, with no word in the log.
-    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+    AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
         combinedWithout("ground_truth", "q").toString()), Map.of("mode", "passive",
             "bootstrap_samples", "100"));
 
@@ -208,7 +209,7 @@ class BadInputTest {
 
   @Test
   void should_warn_when_equivalence_is_embedding_on_japanese_text() throws Exception {
-    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+    AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
         combinedWithout("", "日本の首都はどこですか").toString()), Map.of("mode", "passive",
             "bootstrap_samples", "100", "equivalence", "embedding"));
 
@@ -227,7 +228,7 @@ class BadInputTest {
       server.when(c -> !originals.contains(c.lastUserContent())).reply("");
       server.defaultReply(c -> ActiveModeTest.answer(c.lastUserContent()));
 
-      AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+      AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
           table(4).toString()), ActiveModeTest.params(server, "perturbations",
               "instruction_format,width"));
 

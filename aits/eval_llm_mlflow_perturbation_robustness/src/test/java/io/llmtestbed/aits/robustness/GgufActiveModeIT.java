@@ -3,6 +3,7 @@ package io.llmtestbed.aits.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmtestbed.ait.llm.gguf.TinyGguf;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,9 +22,9 @@ class GgufActiveModeIT {
   void should_run_and_count_every_row_when_the_backend_is_a_local_gguf_file() throws Exception {
     Path model = TinyGguf.create(tmp.resolve("model"));
     Path table = AitHarness.table(tmp.resolve("t/eval_results_table.json"),
-        AitHarness.DEMO_COLUMNS, ActiveModeTest.rows(4));
+        Fixtures.DEMO_COLUMNS, ActiveModeTest.rows(4));
 
-    AitHarness.Result r = AitHarness.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
+    AitHarness.Result r = Fixtures.run(tmp.resolve("run"), Map.of(RobustnessAit.INVENTORY,
         table.toString()), Map.of("mode", "active", "llm_backend", "gguf", "llm_options",
             "model_path=" + model, "perturbations", "width,kana", "max_tokens", "8",
             "concurrency", "1", "bootstrap_samples", "100", "write_back", "false"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbed.ait.sdk.runner.LocalRun;
 import io.llmtestbed.ait.sdk.runner.LocalRunner;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import io.llmtestbed.ait.sdk.testing.LocalStack;
 import io.llmtestbed.ait.sdk.testing.MlflowTestRuns;
 import io.llmtestbed.ait.sdk.testing.MlflowTestRuns.CreatedRun;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RobustnessAitIT {
   private static final Path JAR = Path.of(System.getProperty("user.dir"))
       .resolve("target/eval_llm_mlflow_perturbation_robustness.jar");
-  private static final List<String> COLUMNS = AitHarness.DEMO_COLUMNS;
+  private static final List<String> COLUMNS = Fixtures.DEMO_COLUMNS;
 
   @TempDir Path tmp;
 
@@ -69,9 +70,9 @@ class RobustnessAitIT {
     List<List<Object>> original = new ArrayList<>();
     List<List<Object>> width = new ArrayList<>();
     for (int i = 1; i <= 10; i++) {
-      original.add(AitHarness.row("q" + i, "math", "問題" + i, String.valueOf(i), String.valueOf(i)));
+      original.add(Fixtures.row("q" + i, "math", "問題" + i, String.valueOf(i), String.valueOf(i)));
       // Under width the model got rows 1-4 wrong.
-      width.add(AitHarness.row("q" + i, "math", "問題" + (char) ('０' + i % 10),
+      width.add(Fixtures.row("q" + i, "math", "問題" + (char) ('０' + i % 10),
           String.valueOf(i), i <= 4 ? "x" : String.valueOf(i)));
     }
     CreatedRun orig = logRun(mlflow, experiment, "model-a", Map.of(), original);

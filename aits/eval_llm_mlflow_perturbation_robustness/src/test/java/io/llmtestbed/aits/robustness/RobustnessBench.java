@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmtestbed.ait.sdk.llm.LlmClient;
 import io.llmtestbed.ait.sdk.llm.LlmClients;
 import io.llmtestbed.ait.sdk.llm.LlmSettings;
+import io.llmtestbed.ait.sdk.testing.AitHarness;
 import io.llmtestbed.ait.sdk.testing.ScriptedLlmServer;
 import io.llmtestbed.aits.robustness.perturb.Outcome;
 import io.llmtestbed.aits.robustness.perturb.Perturbation;
