@@ -1,5 +1,6 @@
 package io.llmtestbed.aits.robustness;
 
+import io.llmtestbed.ait.sdk.text.AnswerNormalizer;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Map;
@@ -17,44 +18,9 @@ final class Answers {
 
   private Answers() {}
 
-  /**
-   * NFKC; root-locale upper- then lower-case; Unicode punctuation (Pc, Pd, Ps, Pe, Pi, Pf, Po)
-   * removed; whitespace runs collapsed to one space; trimmed.
-   */
+  /** {@link AnswerNormalizer#normalize}, as the answer-accuracy AIT normalises. */
   static String normalize(String text) {
-    String folded = Normalizer.normalize(text, Normalizer.Form.NFKC).toUpperCase(Locale.ROOT)
-        .toLowerCase(Locale.ROOT);
-    StringBuilder out = new StringBuilder(folded.length());
-    boolean pendingSpace = false;
-    for (int i = 0; i < folded.length(); ) {
-      int cp = folded.codePointAt(i);
-      i += Character.charCount(cp);
-      if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
-        pendingSpace = out.length() > 0;
-      } else if (!isPunctuation(cp)) {
-        if (pendingSpace) {
-          out.append(' ');
-          pendingSpace = false;
-        }
-        out.appendCodePoint(cp);
-      }
-    }
-    return out.toString();
-  }
-
-  private static boolean isPunctuation(int cp) {
-    switch (Character.getType(cp)) {
-      case Character.CONNECTOR_PUNCTUATION:
-      case Character.DASH_PUNCTUATION:
-      case Character.START_PUNCTUATION:
-      case Character.END_PUNCTUATION:
-      case Character.INITIAL_QUOTE_PUNCTUATION:
-      case Character.FINAL_QUOTE_PUNCTUATION:
-      case Character.OTHER_PUNCTUATION:
-        return true;
-      default:
-        return false;
-    }
+    return AnswerNormalizer.normalize(text);
   }
 
   /**
