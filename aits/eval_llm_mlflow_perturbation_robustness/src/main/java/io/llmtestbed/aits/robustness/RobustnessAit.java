@@ -370,6 +370,8 @@ public final class RobustnessAit implements Ait {
   }
 
   /** Index of the largest drop (ties: lower consistency), or -1 when nothing was measured. */
+  // LIMIT: the largest point drop wins whatever rows_measured is, so one measured row can
+  // outrank eighty; the intervals in the table show it (see README, Known limits).
   static int worst(List<PerturbationScore> scores) {
     int worst = -1;
     for (int i = 0; i < scores.size(); i++) {
