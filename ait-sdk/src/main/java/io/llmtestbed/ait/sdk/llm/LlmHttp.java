@@ -12,9 +12,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -184,7 +181,7 @@ final class LlmHttp {
         String prefix = where(uri, purpose) + ": HTTP " + status;
         String excerpt = excerpt(body);
         if (status == 429) {
-            Duration retryAfter = retryAfterHeader.flatMap(LlmHttp::parseRetryAfter).orElse(null);
+            Duration retryAfter = retryAfterHeader.flatMap(GuardedHttp::parseRetryAfter).orElse(null);
             return new LlmException(LlmException.Kind.RATE_LIMITED, prefix + " (rate limited"
                     + (retryAfter == null ? "" : ", Retry-After " + seconds(retryAfter)) + ")"
                     + excerpt + ". Fix: lower maxConcurrency or requestsPerSecond", null, 1,
@@ -221,23 +218,6 @@ final class LlmHttp {
         }
         String s = new String(body, StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
         return ": " + (s.length() > EXCERPT ? s.substring(0, EXCERPT) + "…" : s);
-    }
-
-    /** Retry-After as delta-seconds or an HTTP date; empty when unreadable. */
-    static Optional<Duration> parseRetryAfter(String value) {
-        String v = value.strip();
-        try {
-            long secs = Long.parseLong(v);
-            return secs < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(secs));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                return Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (DateTimeParseException notDate) {
-                return Optional.empty();
-            }
-        }
     }
 
     static String seconds(Duration d) {

@@ -12,6 +12,9 @@ import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -212,6 +215,27 @@ public final class GuardedHttp {
       }
     }
     return b.build();
+  }
+
+  /**
+   * An HTTP {@code Retry-After} value as delta-seconds or an HTTP date (a date in the past is
+   * zero); empty when it is negative or unreadable, so the caller falls back to its backoff.
+   * The one parser every retrying client of the project uses.
+   */
+  public static Optional<Duration> parseRetryAfter(String value) {
+    String v = value.strip();
+    try {
+      long secs = Long.parseLong(v);
+      return secs < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(secs));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
+        return Optional.of(d.isNegative() ? Duration.ZERO : d);
+      } catch (DateTimeParseException notDate) {
+        return Optional.empty();
+      }
+    }
   }
 
   /** Builder of {@link GuardedHttp}. */

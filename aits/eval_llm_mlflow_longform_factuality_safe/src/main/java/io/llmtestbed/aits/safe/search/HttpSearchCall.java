@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,16 +146,8 @@ final class HttpSearchCall {
   }
 
   private static Duration retryAfter(HttpResponse<?> response) {
-    Optional<String> value = response.headers().firstValue("Retry-After");
-    if (value.isEmpty()) {
-      return null;
-    }
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.get().strip())));
-    } catch (NumberFormatException e) {
-      // An HTTP-date Retry-After: fall back to the exponential backoff.
-      return null;
-    }
+    return response.headers().firstValue("Retry-After").flatMap(GuardedHttp::parseRetryAfter)
+        .orElse(null);
   }
 
   private static String excerpt(String body) {

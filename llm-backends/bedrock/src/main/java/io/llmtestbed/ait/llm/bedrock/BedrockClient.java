@@ -12,6 +12,7 @@ import io.llmtestbed.ait.sdk.llm.Usage;
 import io.llmtestbed.ait.sdk.net.EgressAudit;
 import io.llmtestbed.ait.sdk.net.EgressDeniedException;
 import io.llmtestbed.ait.sdk.net.EgressPolicy;
+import io.llmtestbed.ait.sdk.net.GuardedHttp;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -293,13 +294,7 @@ public final class BedrockClient implements LlmClient {
             return Optional.empty();
         }
         return s.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Retry-After")
-                .flatMap(v -> {
-                    try {
-                        return Optional.of(Duration.ofSeconds(Long.parseLong(v.trim())));
-                    } catch (NumberFormatException ex) {
-                        return Optional.empty();
-                    }
-                });
+                .flatMap(GuardedHttp::parseRetryAfter);
     }
 
     /** The EgressDeniedException in {@code e}'s cause chain (the SDK may wrap it), or null. */
